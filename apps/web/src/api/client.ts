@@ -1,0 +1,84 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import { useAuthStore } from '../features/auth/store';
+import { ApiError } from './problem';
+import type { paths } from './types';
+
+export const API_BASE_PATH = '/api/v1';
+
+/** Endpoints that must never trigger a token refresh (they are the refresh machinery). */
+const NO_REFRESH: ReadonlySet<string> = new Set(['/auth/login', '/auth/refresh', '/auth/logout']);
+
+/** Clones of in-flight requests, kept so a request that got a 401 can be replayed once. */
+const replayable = new Map<string, Request>();
+
+let onSessionExpired: () => void | Promise<void> = () => undefined;
+
+/** Called once the refresh token is also rejected (the router sends the user to /login). */
+export function setSessionExpiredHandler(handler: () => void | Promise<void>): void {
+  onSessionExpired = handler;
+}
+
+function bearer(token: string): string {
+  return `Bearer ${token}`;
+}
+
+export const authMiddleware: Middleware = {
+  onRequest({ request, schemaPath, id }) {
+    const auth = useAuthStore();
+    if (auth.accessToken && !request.headers.has('Authorization')) {
+      request.headers.set('Authorization', bearer(auth.accessToken));
+    }
+    if (!NO_REFRESH.has(schemaPath)) {
+      replayable.set(id, request.clone());
+    }
+    return request;
+  },
+
+  async onResponse({ request, response, id, options }) {
+    const replay = replayable.get(id);
+    replayable.delete(id);
+    if (response.status !== 401 || !replay) return undefined;
+
+    const auth = useAuthStore();
+    const sentWith = request.headers.get('Authorization');
+    // Another request may already have rotated the tokens while this one was in flight:
+    // then replay with the new access token instead of refreshing a second time.
+    const alreadyRefreshed = auth.accessToken !== null && sentWith !== bearer(auth.accessToken);
+    const ok = alreadyRefreshed || (await auth.refresh());
+    if (!ok || !auth.accessToken) {
+      auth.clearSession();
+      await onSessionExpired();
+      return undefined;
+    }
+    replay.headers.set('Authorization', bearer(auth.accessToken));
+    return options.fetch(replay);
+  },
+
+  onError({ id }) {
+    replayable.delete(id);
+    return undefined;
+  },
+};
+
+/** The origin is resolved at call time: relative URLs are not accepted by `new Request()` outside a page. */
+function apiBaseUrl(): string {
+  return new URL(API_BASE_PATH, window.location.origin).toString();
+}
+
+export const api = createClient<paths>({
+  baseUrl: apiBaseUrl(),
+  // Looked up on every call so tests (and polyfills) can replace the global fetch.
+  fetch: (request: Request) => globalThis.fetch(request),
+});
+api.use(authMiddleware);
+
+/**
+ * Unwraps an openapi-fetch result: returns `data` on success, throws an {@link ApiError}
+ * carrying the status and the problem+json body otherwise.
+ */
+export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (!result.response.ok) {
+    throw new ApiError(result.response.status, result.error);
+  }
+  return result.data as T;
+}

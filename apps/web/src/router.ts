@@ -1,0 +1,86 @@
+import {
+  createRouter,
+  createWebHistory,
+  type RouteLocationNormalized,
+  type RouteLocationRaw,
+  type Router,
+  type RouterHistory,
+  type RouteRecordRaw,
+} from 'vue-router';
+import type { Pinia } from 'pinia';
+import { useAuthStore } from './features/auth/store';
+import { t } from './i18n';
+import { notify } from './notify';
+import { safeRedirect } from './redirect';
+import AppLayout from './features/layout/components/AppLayout.vue';
+import LoginView from './features/auth/views/LoginView.vue';
+import DashboardView from './features/dashboard/views/DashboardView.vue';
+import NotFoundView from './features/errors/views/NotFoundView.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session. */
+    public?: boolean;
+    /** Only for role `admin`. */
+    requiresAdmin?: boolean;
+    /** i18n key of the page title. */
+    titleKey?: string;
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, titleKey: 'login.title' } },
+  {
+    path: '/',
+    component: AppLayout,
+    children: [
+      { path: '', name: 'dashboard', component: DashboardView, meta: { titleKey: 'dashboard.title' } },
+      {
+        path: 'admin/users',
+        name: 'users',
+        component: () => import('./features/users/views/UsersView.vue'),
+        meta: { requiresAdmin: true, titleKey: 'users.title' },
+      },
+      {
+        path: 'admin/api-keys',
+        name: 'api-keys',
+        component: () => import('./features/api-keys/views/ApiKeysView.vue'),
+        meta: { requiresAdmin: true, titleKey: 'apiKeys.title' },
+      },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { public: true, titleKey: 'notFound.title' } },
+];
+
+/** The access rules, as a pure decision on the target route and the session. */
+export async function authGuard(to: RouteLocationNormalized, pinia?: Pinia): Promise<true | RouteLocationRaw> {
+  const auth = useAuthStore(pinia);
+  await auth.restore();
+
+  if (to.name === 'login') {
+    return auth.isAuthenticated ? safeRedirect(to.query.redirect) : true;
+  }
+  if (to.meta.public) return true;
+  if (!auth.isAuthenticated) {
+    return { name: 'login', query: { redirect: to.fullPath } };
+  }
+  if (to.meta.requiresAdmin && !auth.isAdmin) {
+    notify({ severity: 'warn', summary: t('errors.adminOnly') });
+    return { name: 'dashboard' };
+  }
+  return true;
+}
+
+export function installGuards(router: Router, pinia?: Pinia): void {
+  router.beforeEach((to) => authGuard(to, pinia));
+  router.afterEach((to) => {
+    const title = to.meta.titleKey ? t(to.meta.titleKey) : '';
+    document.title = title ? `${title} · Encours` : 'Encours';
+  });
+}
+
+export function createAppRouter(history: RouterHistory = createWebHistory('/'), pinia?: Pinia): Router {
+  const router = createRouter({ history, routes });
+  installGuards(router, pinia);
+  return router;
+}
