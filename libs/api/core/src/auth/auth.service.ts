@@ -71,7 +71,7 @@ export class AuthService {
   async refresh(token: string, userAgent?: string): Promise<TokenResponseDto> {
     const [id, secret] = token.split('.');
     if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id)) throw new UnauthorizedError('Invalid refresh token', 'invalid-refresh-token');
-    return this.dataSource.transaction(async (m) => {
+    const outcome = await this.dataSource.transaction(async (m) => {
       const row = await m.getRepository(RefreshToken).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row || !safeEqualHex(row.tokenHash, sha256(secret))) {
         throw new UnauthorizedError('Invalid refresh token', 'invalid-refresh-token');
@@ -79,7 +79,7 @@ export class AuthService {
       if (row.revokedAt) {
         // Reuse of a rotated token: someone else may hold the family. End every session of it.
         await m.getRepository(RefreshToken).update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
-        throw new UnauthorizedError('Refresh token already used; the session was closed', 'refresh-token-reused');
+        return 'reused' as const;
       }
       if (row.expiresAt.getTime() < Date.now()) throw new UnauthorizedError('Refresh token expired', 'refresh-token-expired');
       const user = await m.getRepository(User).findOne({ where: { id: row.userId } });
@@ -88,6 +88,10 @@ export class AuthService {
       await m.getRepository(RefreshToken).update(row.id, { revokedAt: new Date(), replacedBy: issued.refreshId });
       return issued.response;
     });
+    if (outcome === 'reused') {
+      throw new UnauthorizedError('Refresh token already used; the session was closed', 'refresh-token-reused');
+    }
+    return outcome;
   }
 
   async logout(token: string): Promise<void> {
