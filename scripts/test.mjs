@@ -61,7 +61,15 @@ if (!existsSync('/usr/bin/chromium') && process.env.ENCOURS_REQUIRE_BROWSER !== 
   const tap = join(out, 'json', 'browser.tap');
   const status = run(
     process.execPath,
-    ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, 'e2e/'],
+    [
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      'e2e/',
+    ],
     { cwd: join(root, 'apps/web'), allowFail: true },
   );
   if (existsSync(tap)) {

@@ -28,11 +28,14 @@ export interface CreateAppOptions {
 export async function createApp({ config, databaseUrl, manualDbInit }: CreateAppOptions): Promise<NestExpressApplication> {
   const logger = createRootLogger(config.logLevel);
   const metrics = new Metrics();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl, { manualDbInit, metrics }), {
-    logger: new PinoNestLogger(logger),
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(config, databaseUrl, { manualDbInit, metrics }),
+    {
+      logger: new PinoNestLogger(logger),
+      bodyParser: false,
+      abortOnError: false,
+    },
+  );
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContextMiddleware);
@@ -59,8 +62,13 @@ export async function createApp({ config, databaseUrl, manualDbInit }: CreateApp
   app.useGlobalFilters(new ProblemFilter());
 
   const document = buildOpenApiDocument(app);
-  app.use('/api/openapi.json', (req: Request, res: Response, next: NextFunction) => (req.method === 'GET' ? res.json(document) : next()));
-  SwaggerModule.setup('api/docs', app, document, { customSiteTitle: 'Encours API', swaggerOptions: { persistAuthorization: true } });
+  app.use('/api/openapi.json', (req: Request, res: Response, next: NextFunction) =>
+    req.method === 'GET' ? res.json(document) : next(),
+  );
+  SwaggerModule.setup('api/docs', app, document, {
+    customSiteTitle: 'Encours API',
+    swaggerOptions: { persistAuthorization: true },
+  });
 
   const webDist = config.webDist ?? join(process.cwd(), 'apps/web/dist');
   if (existsSync(join(webDist, 'index.html'))) {

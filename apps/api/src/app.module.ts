@@ -7,7 +7,11 @@ import { MIGRATIONS } from './migrations/index.js';
 /** The composition root: the platform plus every domain module. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, databaseUrl: string, options: { manualDbInit?: boolean; metrics?: Metrics } = {}): DynamicModule {
+  static register(
+    config: AppConfig,
+    databaseUrl: string,
+    options: { manualDbInit?: boolean; metrics?: Metrics } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [

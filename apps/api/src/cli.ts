@@ -48,7 +48,11 @@ async function main(argv: string[]): Promise<number> {
           console.error('tenant:create needs --name and --admin-email\n\n' + USAGE);
           return 2;
         }
-        const r = await provisioning.createTenant({ name: values.name, adminEmail: values['admin-email'], adminName: values['admin-name'] });
+        const r = await provisioning.createTenant({
+          name: values.name,
+          adminEmail: values['admin-email'],
+          adminName: values['admin-name'],
+        });
         console.log(`Tenant "${r.tenant.name}" created (id ${r.tenant.id}).`);
         console.log(`Admin: ${r.admin.email}`);
         console.log(`One-time password: ${r.password}`);
@@ -69,7 +73,9 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof AppError) {
-      console.error(`Error: ${e.message}${e.errors.length ? ` (${e.errors.map((x) => `${x.field}: ${x.message}`).join('; ')})` : ''}`);
+      console.error(
+        `Error: ${e.message}${e.errors.length ? ` (${e.errors.map((x) => `${x.field}: ${x.message}`).join('; ')})` : ''}`,
+      );
       return 1;
     }
     throw e;

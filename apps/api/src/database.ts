@@ -19,7 +19,13 @@ export async function resolveDatabase(config: AppConfig, log: (m: string) => voi
 
 export function createDataSource(url: string, config?: Pick<AppConfig, 'dbPoolSize' | 'dbLogQueries'>): DataSource {
   return new DataSource(
-    dataSourceOptions({ url, entities: ENTITIES, migrations: MIGRATIONS, poolSize: config?.dbPoolSize, logQueries: config?.dbLogQueries }),
+    dataSourceOptions({
+      url,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      poolSize: config?.dbPoolSize,
+      logQueries: config?.dbLogQueries,
+    }),
   );
 }
 

@@ -24,7 +24,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setLicense('MIT', 'https://opensource.org/license/mit')
     .setContact('Encours', '', 'support@encours.test')
     .addServer('http://localhost:3000', 'Local instance')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API key', description: 'Access token or API key' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API key', description: 'Access token or API key' },
+      'bearer',
+    )
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key (enc_...)' }, 'apiKey')
     .build();
   const document = SwaggerModule.createDocument(app, config, {

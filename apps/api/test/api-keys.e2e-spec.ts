@@ -36,7 +36,10 @@ describe('API keys', () => {
     const noScope = await request(t.http).get('/api/v1/users').set('X-API-Key', key).expect(403);
     expect(noScope.body.type).toBe('urn:encours:problem:api-key-not-allowed');
 
-    await request(t.http).post(`/api/v1/api-keys/${created.body.apiKey.id}/revoke`).set('Authorization', `Bearer ${a.adminToken}`).expect(200);
+    await request(t.http)
+      .post(`/api/v1/api-keys/${created.body.apiKey.id}/revoke`)
+      .set('Authorization', `Bearer ${a.adminToken}`)
+      .expect(200);
     const revoked = await request(t.http).get('/api/v1/legal-entities').set('X-API-Key', key).expect(401);
     expect(revoked.body.type).toBe('urn:encours:problem:api-key-revoked');
   });

@@ -12,7 +12,10 @@ describe('auth', () => {
   afterAll(() => t.close());
 
   it('signs in and returns tokens and the user', async () => {
-    const res = await request(t.http).post('/api/v1/auth/login').send({ email: a.adminEmail.toUpperCase(), password: TEST_PASSWORD }).expect(200);
+    const res = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: a.adminEmail.toUpperCase(), password: TEST_PASSWORD })
+      .expect(200);
     expect(res.body).toMatchObject({ expiresIn: 900, user: { email: a.adminEmail, role: 'admin', tenantId: a.tenantId } });
     expect(res.body.refreshToken).toMatch(/^[0-9a-f-]{36}\./);
     const me = await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${res.body.accessToken}`).expect(200);
@@ -22,16 +25,25 @@ describe('auth', () => {
   it('refuses a wrong password with a problem, then rate-limits with 429 and Retry-After', async () => {
     const u = await newTenant(t, 'Limit');
     for (let i = 0; i < 3; i++) {
-      const res = await request(t.http).post('/api/v1/auth/login').send({ email: u.adminEmail, password: 'wrong-password' }).expect(401);
+      const res = await request(t.http)
+        .post('/api/v1/auth/login')
+        .send({ email: u.adminEmail, password: 'wrong-password' })
+        .expect(401);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.body).toMatchObject({ status: 401, type: 'urn:encours:problem:invalid-credentials' });
     }
-    const limited = await request(t.http).post('/api/v1/auth/login').send({ email: u.adminEmail, password: TEST_PASSWORD }).expect(429);
+    const limited = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: u.adminEmail, password: TEST_PASSWORD })
+      .expect(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 
   it('rotates refresh tokens and revokes the family when an old one is replayed', async () => {
-    const first = await request(t.http).post('/api/v1/auth/login').send({ email: a.adminEmail, password: TEST_PASSWORD }).expect(200);
+    const first = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: a.adminEmail, password: TEST_PASSWORD })
+      .expect(200);
     const second = await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: first.body.refreshToken }).expect(200);
     expect(second.body.refreshToken).not.toBe(first.body.refreshToken);
     // Replaying the rotated token is a theft signal: it fails and the new token dies too.
@@ -87,7 +99,10 @@ describe('auth', () => {
       .send({ active: false })
       .expect(200);
     await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(401);
-    await request(t.http).post('/api/v1/auth/login').send({ email: created.body.user.email, password: created.body.temporaryPassword }).expect(401);
+    await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: created.body.user.email, password: created.body.temporaryPassword })
+      .expect(401);
   });
 
   it('keeps at least one active admin', async () => {
@@ -103,9 +118,17 @@ describe('auth', () => {
 
   it('lets users set their own language', async () => {
     const token = await a.userToken('viewer');
-    const res = await request(t.http).patch('/api/v1/me').set('Authorization', `Bearer ${token}`).send({ locale: 'en' }).expect(200);
+    const res = await request(t.http)
+      .patch('/api/v1/me')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ locale: 'en' })
+      .expect(200);
     expect(res.body.locale).toBe('en');
-    const bad = await request(t.http).patch('/api/v1/me').set('Authorization', `Bearer ${token}`).send({ locale: 'de' }).expect(400);
+    const bad = await request(t.http)
+      .patch('/api/v1/me')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ locale: 'de' })
+      .expect(400);
     expect(bad.body.errors[0].field).toBe('locale');
   });
 });

@@ -171,15 +171,26 @@ describe('platform', () => {
       .get('/api/v1/job-runs?name=auth.refresh-token-cleanup')
       .set('Authorization', `Bearer ${a.adminToken}`)
       .expect(200);
-    expect(runs.body.items[0]).toMatchObject({ name: 'auth.refresh-token-cleanup', status: 'succeeded', trigger: 'manual', platform: true });
+    expect(runs.body.items[0]).toMatchObject({
+      name: 'auth.refresh-token-cleanup',
+      status: 'succeeded',
+      trigger: 'manual',
+      platform: true,
+    });
   });
 
   it('paginates and validates list parameters', async () => {
-    const page = await request(t.http).get('/api/v1/users?page=1&pageSize=1&sort=-createdAt').set('Authorization', `Bearer ${a.adminToken}`).expect(200);
+    const page = await request(t.http)
+      .get('/api/v1/users?page=1&pageSize=1&sort=-createdAt')
+      .set('Authorization', `Bearer ${a.adminToken}`)
+      .expect(200);
     expect(page.body).toMatchObject({ page: 1, pageSize: 1 });
     expect(page.body.items).toHaveLength(1);
     expect(page.body.total).toBeGreaterThan(1);
-    const bad = await request(t.http).get('/api/v1/users?pageSize=1000&page=0').set('Authorization', `Bearer ${a.adminToken}`).expect(400);
+    const bad = await request(t.http)
+      .get('/api/v1/users?pageSize=1000&page=0')
+      .set('Authorization', `Bearer ${a.adminToken}`)
+      .expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['page', 'pageSize']);
   });
 

@@ -63,19 +63,34 @@ describe('security of every route in the OpenAPI spec', () => {
         });
       }
     }
-    scopes = (await request(t.http).get('/api/v1/api-keys/scopes').set('Authorization', `Bearer ${a.adminToken}`)).body.scopes.map(
-      (s: { scope: string }) => s.scope,
-    );
+    scopes = (
+      await request(t.http).get('/api/v1/api-keys/scopes').set('Authorization', `Bearer ${a.adminToken}`)
+    ).body.scopes.map((s: { scope: string }) => s.scope);
     // Give tenant A at least one row in every list, so that {id} routes have a real target.
-    await request(t.http).post('/api/v1/business-units').set('Authorization', `Bearer ${a.adminToken}`).send({ code: 'SEC', name: 'Sec' });
-    await request(t.http).post('/api/v1/api-keys').set('Authorization', `Bearer ${a.adminToken}`).send({ name: 'sec', scopes: [] });
+    await request(t.http)
+      .post('/api/v1/business-units')
+      .set('Authorization', `Bearer ${a.adminToken}`)
+      .send({ code: 'SEC', name: 'Sec' });
+    await request(t.http)
+      .post('/api/v1/api-keys')
+      .set('Authorization', `Bearer ${a.adminToken}`)
+      .send({ name: 'sec', scopes: [] });
   });
   afterAll(() => t.close());
 
   function resolve(schema: Schema | undefined): Schema | undefined {
     if (!schema) return undefined;
     if (schema.$ref) return resolve(spec.components.schemas[schema.$ref.split('/').pop()!]);
-    if (schema.allOf) return schema.allOf.map(resolve).reduce<Schema>((acc, s) => ({ ...acc, ...s, properties: { ...acc.properties, ...s?.properties }, required: [...(acc.required ?? []), ...(s?.required ?? [])] }), {});
+    if (schema.allOf)
+      return schema.allOf.map(resolve).reduce<Schema>(
+        (acc, s) => ({
+          ...acc,
+          ...s,
+          properties: { ...acc.properties, ...s?.properties },
+          required: [...(acc.required ?? []), ...(s?.required ?? [])],
+        }),
+        {},
+      );
     return schema;
   }
 
@@ -126,7 +141,10 @@ describe('security of every route in the OpenAPI spec', () => {
     expect(ops.length).toBeGreaterThan(20);
     for (const op of ops) {
       if (op.public) continue;
-      expect({ route: `${op.method} ${op.path}`, roles: op.roles.length > 0 }).toEqual({ route: `${op.method} ${op.path}`, roles: true });
+      expect({ route: `${op.method} ${op.path}`, roles: op.roles.length > 0 }).toEqual({
+        route: `${op.method} ${op.path}`,
+        roles: true,
+      });
     }
   });
 
@@ -135,7 +153,8 @@ describe('security of every route in the OpenAPI spec', () => {
     for (const op of ops.filter((o) => !o.public)) {
       const { url } = await concretePath(op.path);
       const res = await call(op.method, url).send(exampleFor(op.body) as object);
-      if (res.status !== 401 || !String(res.headers['content-type']).includes('problem+json')) failures.push(`${op.method} ${op.path} → ${res.status}`);
+      if (res.status !== 401 || !String(res.headers['content-type']).includes('problem+json'))
+        failures.push(`${op.method} ${op.path} → ${res.status}`);
     }
     expect(failures).toEqual([]);
   });
@@ -146,7 +165,9 @@ describe('security of every route in the OpenAPI spec', () => {
       const denied = ROLES.find((r) => !op.roles.includes(r));
       if (!denied) continue;
       const { url } = await concretePath(op.path);
-      const res = await call(op.method, url).set('Authorization', `Bearer ${await a.userToken(denied)}`).send(exampleFor(op.body) as object);
+      const res = await call(op.method, url)
+        .set('Authorization', `Bearer ${await a.userToken(denied)}`)
+        .send(exampleFor(op.body) as object);
       if (res.status !== 403) failures.push(`${op.method} ${op.path} as ${denied} → ${res.status}`);
     }
     expect(failures).toEqual([]);
@@ -159,7 +180,9 @@ describe('security of every route in the OpenAPI spec', () => {
       const other = scopes.find((s) => !op.scopes.includes(s))!;
       if (!keys.has(other)) keys.set(other, await a.apiKey([other]));
       const { url } = await concretePath(op.path);
-      const res = await call(op.method, url).set('X-API-Key', keys.get(other)!).send(exampleFor(op.body) as object);
+      const res = await call(op.method, url)
+        .set('X-API-Key', keys.get(other)!)
+        .send(exampleFor(op.body) as object);
       if (res.status !== 403) failures.push(`${op.method} ${op.path} with key [${other}] → ${res.status}`);
     }
     expect(failures).toEqual([]);
@@ -172,7 +195,9 @@ describe('security of every route in the OpenAPI spec', () => {
       const { url, ownsResource } = await concretePath(op.path);
       if (!ownsResource) continue;
       const role = (op.roles.includes('*') ? 'admin' : op.roles[0]) as Role;
-      const res = await call(op.method, url).set('Authorization', `Bearer ${await b.userToken(role)}`).send(exampleFor(op.body) as object);
+      const res = await call(op.method, url)
+        .set('Authorization', `Bearer ${await b.userToken(role)}`)
+        .send(exampleFor(op.body) as object);
       checked++;
       if (res.status !== 404) failures.push(`${op.method} ${url} as tenant B ${role} → ${res.status}`);
     }

@@ -1,4 +1,5 @@
 /** ISO 4217 currency codes with their number of minor-unit digits (active codes). */
+// prettier-ignore
 export const CURRENCY_DIGITS: Readonly<Record<string, number>> = {
   AED: 2, AFN: 2, ALL: 2, AMD: 2, ANG: 2, AOA: 2, ARS: 2, AUD: 2, AWG: 2, AZN: 2, BAM: 2, BBD: 2, BDT: 2,
   BGN: 2, BHD: 3, BIF: 0, BMD: 2, BND: 2, BOB: 2, BRL: 2, BSD: 2, BTN: 2, BWP: 2, BYN: 2, BZD: 2, CAD: 2,

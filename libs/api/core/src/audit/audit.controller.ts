@@ -66,7 +66,10 @@ export class AuditService {
     if (q.action) qb.andWhere('a.action = :action', { action: q.action });
     if (q.from) qb.andWhere('a.at >= :from', { from: q.from });
     if (q.to) qb.andWhere('a.at < :to', { to: q.to });
-    const [rows, total] = await qb.skip((q.page - 1) * q.pageSize).take(q.pageSize).getManyAndCount();
+    const [rows, total] = await qb
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
     return toPage(
       rows.map((r) => ({ ...r, at: r.at.toISOString() })),
       total,

@@ -72,7 +72,10 @@ export class AuditSubscriber implements EntitySubscriberInterface {
     const ctx = RequestContext.get();
     const tenantId: string | undefined = table === 'tenant' ? entity.id : (entity.tenantId ?? ctx?.tenantId);
     if (!tenantId || !entity.id) return;
-    await manager.insert(AuditLog, auditRow(tenantId, table, String(entity.id), action, changes) as QueryDeepPartialEntity<AuditLog>);
+    await manager.insert(
+      AuditLog,
+      auditRow(tenantId, table, String(entity.id), action, changes) as QueryDeepPartialEntity<AuditLog>,
+    );
   }
 }
 

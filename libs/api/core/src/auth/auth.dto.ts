@@ -112,7 +112,10 @@ export class CreateUserDto {
 
 export class CreatedUserDto {
   @ApiProperty({ type: UserDto }) user: UserDto;
-  @ApiProperty({ description: 'One-time password, shown once; the user must change it at first sign-in', example: 'k7Qm-2xRt-9pWz-Hc4n' })
+  @ApiProperty({
+    description: 'One-time password, shown once; the user must change it at first sign-in',
+    example: 'k7Qm-2xRt-9pWz-Hc4n',
+  })
   temporaryPassword: string;
 }
 
@@ -172,7 +175,10 @@ export class CreateApiKeyDto {
 
 export class CreatedApiKeyDto {
   @ApiProperty({ type: ApiKeyDto }) apiKey: ApiKeyDto;
-  @ApiProperty({ description: 'The secret key, shown once', example: 'enc_3f9a2c1b_Wm9vZ2xlLWlzLW5vdC1hLWtleS1qdXN0LWFuLWV4YW1wbGU' })
+  @ApiProperty({
+    description: 'The secret key, shown once',
+    example: 'enc_3f9a2c1b_Wm9vZ2xlLWlzLW5vdC1hLWtleS1qdXN0LWFuLWV4YW1wbGU',
+  })
   key: string;
 }
 

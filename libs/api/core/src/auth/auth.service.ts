@@ -70,7 +70,8 @@ export class AuthService {
 
   async refresh(token: string, userAgent?: string): Promise<TokenResponseDto> {
     const [id, secret] = token.split('.');
-    if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id)) throw new UnauthorizedError('Invalid refresh token', 'invalid-refresh-token');
+    if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id))
+      throw new UnauthorizedError('Invalid refresh token', 'invalid-refresh-token');
     const outcome = await this.dataSource.transaction(async (m) => {
       const row = await m.getRepository(RefreshToken).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row || !safeEqualHex(row.tokenHash, sha256(secret))) {
@@ -99,7 +100,9 @@ export class AuthService {
     if (!id || !/^[0-9a-f-]{36}$/.test(id)) return;
     const row = await this.dataSource.getRepository(RefreshToken).findOne({ where: { id } });
     if (!row) return;
-    await this.dataSource.getRepository(RefreshToken).update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.dataSource
+      .getRepository(RefreshToken)
+      .update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   async changePassword(userId: string, current: string, next: string): Promise<void> {
@@ -114,7 +117,8 @@ export class AuthService {
     if (!(await verifyPassword(user.passwordHash, current))) {
       throw new ValidationFailed([{ field: 'currentPassword', message: 'currentPassword is not correct' }]);
     }
-    if (current === next) throw new ValidationFailed([{ field: 'newPassword', message: 'newPassword must differ from the current one' }]);
+    if (current === next)
+      throw new ValidationFailed([{ field: 'newPassword', message: 'newPassword must differ from the current one' }]);
     await this.dataSource.transaction(async (m) => {
       user.passwordHash = await hashPassword(next);
       user.mustChangePassword = false;
@@ -136,7 +140,8 @@ export class AuthService {
       where: { id: claims.sub },
       select: { id: true, tenantId: true, role: true, active: true, email: true, passwordChangedAt: true },
     });
-    if (!user || !user.active || user.tenantId !== claims.tid) throw new UnauthorizedError('User is deactivated', 'user-inactive');
+    if (!user || !user.active || user.tenantId !== claims.tid)
+      throw new UnauthorizedError('User is deactivated', 'user-inactive');
     return { kind: 'user', userId: user.id, tenantId: user.tenantId, role: user.role, email: user.email };
   }
 
@@ -163,10 +168,11 @@ export class AuthService {
         userAgent: userAgent?.slice(0, 300) ?? null,
       }),
     );
-    const accessToken = await this.jwt.signAsync(
-      { sub: user.id, tid: user.tenantId, role: user.role } satisfies AccessClaims,
-      { secret: this.config.jwtSecret, expiresIn: this.config.jwtAccessTtlSeconds, algorithm: 'HS256' },
-    );
+    const accessToken = await this.jwt.signAsync({ sub: user.id, tid: user.tenantId, role: user.role } satisfies AccessClaims, {
+      secret: this.config.jwtSecret,
+      expiresIn: this.config.jwtAccessTtlSeconds,
+      algorithm: 'HS256',
+    });
     const tenant = await m.getRepository(Tenant).findOne({ where: { id: user.tenantId } });
     const response: TokenResponseDto = {
       accessToken,

@@ -26,7 +26,11 @@ export class UsersService {
       skip: (q.page - 1) * q.pageSize,
       take: q.pageSize,
     });
-    return toPage(rows.map((u) => toUserDto(u)), total, q);
+    return toPage(
+      rows.map((u) => toUserDto(u)),
+      total,
+      q,
+    );
   }
 
   async get(id: string): Promise<UserDto> {
@@ -35,7 +39,10 @@ export class UsersService {
 
   async create(dto: CreateUserDto): Promise<CreatedUserDto> {
     const exists = await this.dataSource.getRepository(User).exists({ where: { email: dto.email } });
-    if (exists) throw new ConflictError('email-taken', 'A user with this email already exists', [{ field: 'email', message: 'email is already used' }]);
+    if (exists)
+      throw new ConflictError('email-taken', 'A user with this email already exists', [
+        { field: 'email', message: 'email is already used' },
+      ]);
     const temporaryPassword = generatePassword();
     const repo = this.db.repo(User);
     const user = await repo.save(

@@ -1,5 +1,12 @@
 import { Controller, Get, Header, Headers, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExcludeEndpoint,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/access.decorator.js';
@@ -36,7 +43,12 @@ export class HealthController {
       database = 'down';
     }
     if (database === 'down') res.status(503);
-    return { status: database === 'up' ? 'ok' : 'degraded', database, version: '0.1.0', uptimeSeconds: Math.round(process.uptime()) };
+    return {
+      status: database === 'up' ? 'ok' : 'degraded',
+      database,
+      version: '0.1.0',
+      uptimeSeconds: Math.round(process.uptime()),
+    };
   }
 
   @Get('metrics')
@@ -50,4 +62,3 @@ export class HealthController {
     return this.metrics.registry.metrics();
   }
 }
-

@@ -31,11 +31,14 @@ export function httpLogger(logger: Logger) {
   });
 }
 
+const QUIET_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader', 'NestFactory']);
+
 /** Routes NestJS's own logging into pino, so every line is JSON. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.write('info', message, context);
+    // Route mapping and module wiring lines are start-up noise: keep them at debug level.
+    this.write(context && QUIET_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
   error(message: unknown, trace?: string, context?: string) {
     this.write('error', message, context, trace);

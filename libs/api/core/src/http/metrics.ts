@@ -25,7 +25,11 @@ export class Metrics {
   middleware = (req: Request, res: Response, next: NextFunction): void => {
     const end = this.httpDuration.startTimer();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : req.path.startsWith('/api') ? 'unmatched' : 'static';
+      const route = req.route?.path
+        ? `${req.baseUrl ?? ''}${req.route.path}`
+        : req.path.startsWith('/api')
+          ? 'unmatched'
+          : 'static';
       end({ method: req.method, route, status: String(res.statusCode) });
     });
     next();

@@ -25,7 +25,10 @@ export class JobRunDto {
   @ApiProperty({ enum: ['schedule', 'manual', 'startup'] }) trigger: string;
   @ApiProperty({ type: String, format: 'date-time' }) startedAt: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finishedAt: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { deleted: 12 } }) counts: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { deleted: 12 } }) counts: Record<
+    string,
+    number
+  >;
   @ApiProperty({ nullable: true, type: String }) error: string | null;
   @ApiProperty({ description: 'true for platform-wide jobs (not specific to the tenant)' }) platform: boolean;
 }
@@ -42,7 +45,10 @@ export class JobRunsService {
       .where('(j.tenant_id = :tenantId OR j.tenant_id IS NULL)', { tenantId: RequestContext.tenantId() })
       .orderBy('j.started_at', 'DESC');
     if (q.name) qb.andWhere('j.name = :name', { name: q.name });
-    const [rows, total] = await qb.skip((q.page - 1) * q.pageSize).take(q.pageSize).getManyAndCount();
+    const [rows, total] = await qb
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
     return toPage(
       rows.map((r) => ({
         id: r.id,
@@ -93,9 +99,7 @@ export class RefreshTokenCleanupJob {
     return this.jobs.runExclusive(
       'auth.refresh-token-cleanup',
       async () => {
-        const res = await this.dataSource.query(
-          `DELETE FROM refresh_token WHERE expires_at < now() - interval '7 days'`,
-        );
+        const res = await this.dataSource.query(`DELETE FROM refresh_token WHERE expires_at < now() - interval '7 days'`);
         return { deleted: Number(res?.[1] ?? 0) };
       },
       { trigger },

@@ -19,11 +19,17 @@ export interface ProvisionedTenant {
 export class ProvisioningService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async createTenant(input: { name: string; adminEmail: string; adminName?: string; password?: string }): Promise<ProvisionedTenant> {
+  async createTenant(input: {
+    name: string;
+    adminEmail: string;
+    adminName?: string;
+    password?: string;
+  }): Promise<ProvisionedTenant> {
     const name = input.name.trim();
     const email = input.adminEmail.trim().toLowerCase();
     if (!name) throw new ValidationFailed([{ field: 'name', message: 'name is required' }]);
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ValidationFailed([{ field: 'adminEmail', message: 'adminEmail must be an email address' }]);
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+      throw new ValidationFailed([{ field: 'adminEmail', message: 'adminEmail must be an email address' }]);
     if (input.password) {
       const p = passwordProblems(input.password);
       if (p) throw new ValidationFailed([{ field: 'password', message: `password ${p}` }]);
@@ -32,13 +38,15 @@ export class ProvisioningService {
     const passwordHash = await hashPassword(password);
     return this.dataSource.transaction(async (m) => {
       if (await m.getRepository(User).exists({ where: { email } })) {
-        throw new ConflictError('email-taken', `A user with the email ${email} already exists`, [{ field: 'adminEmail', message: 'already used' }]);
+        throw new ConflictError('email-taken', `A user with the email ${email} already exists`, [
+          { field: 'adminEmail', message: 'already used' },
+        ]);
       }
       const tenant = await m.getRepository(Tenant).save(m.getRepository(Tenant).create({ name }));
       return runAsSystem('provisioning', tenant.id, async () => {
-        await m.getRepository(LegalEntity).save(
-          m.getRepository(LegalEntity).create({ tenantId: tenant.id, code: 'MAIN', name, country: 'FR', currency: 'EUR' }),
-        );
+        await m
+          .getRepository(LegalEntity)
+          .save(m.getRepository(LegalEntity).create({ tenantId: tenant.id, code: 'MAIN', name, country: 'FR', currency: 'EUR' }));
         const admin = await m.getRepository(User).save(
           m.getRepository(User).create({
             tenantId: tenant.id,
@@ -58,7 +66,9 @@ export class ProvisioningService {
    * The demo tenant with one user per role. Idempotent: an existing demo tenant is kept and its
    * users' passwords are set to the given one (or a new generated one, printed by the caller).
    */
-  async ensureDemoTenant(password?: string): Promise<{ tenant: Tenant; users: { email: string; role: Role }[]; password: string; created: boolean }> {
+  async ensureDemoTenant(
+    password?: string,
+  ): Promise<{ tenant: Tenant; users: { email: string; role: Role }[]; password: string; created: boolean }> {
     const pwd = password ?? generatePassword();
     const passwordHash = await hashPassword(pwd);
     const users: { email: string; role: Role; name: string }[] = [
@@ -99,9 +109,11 @@ export class ProvisioningService {
           if (existing) {
             await m.getRepository(User).update(existing.id, { passwordHash, active: true, mustChangePassword: false });
           } else {
-            await m.getRepository(User).save(
-              m.getRepository(User).create({ tenantId: tenant.id, email: u.email, name: u.name, role: u.role, passwordHash }),
-            );
+            await m
+              .getRepository(User)
+              .save(
+                m.getRepository(User).create({ tenantId: tenant.id, email: u.email, name: u.name, role: u.role, passwordHash }),
+              );
           }
         }
       });

@@ -108,5 +108,7 @@ export class TenancyService {
 }
 
 function duplicateCode(what: string) {
-  return new ConflictError('duplicate-code', `Another ${what} already has this code`, [{ field: 'code', message: 'code is already used' }]);
+  return new ConflictError('duplicate-code', `Another ${what} already has this code`, [
+    { field: 'code', message: 'code is already used' },
+  ]);
 }
