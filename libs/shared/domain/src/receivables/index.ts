@@ -1,0 +1,3 @@
+export * from './ageing.js';
+export * from './kpis.js';
+export * from './months.js';
