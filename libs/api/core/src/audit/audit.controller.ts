@@ -71,7 +71,7 @@ export class AuditService {
       .take(q.pageSize)
       .getManyAndCount();
     return toPage(
-      rows.map((r) => ({ ...r, at: r.at.toISOString() })),
+      rows.map(({ tenantId: _tenantId, ...r }) => ({ ...r, at: r.at.toISOString() })),
       total,
       q,
     );

@@ -190,4 +190,4 @@ export class AuthService {
   }
 }
 
-const DUMMY_HASH = '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$0S3vE0vS0m7E0cQ5xq8p3l0xw7p1ZpW3V0h2g9mQJqY';
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0S3vE0vS0m7E0cQ5xq8p3l0xw7p1ZpW3V0h2g9mQJqY';

