@@ -8,6 +8,7 @@ delete swc.$schema;
 const packages = {
   '@encours/api-core': 'libs/api/core/src/index.ts',
   '@encours/domain': 'libs/shared/domain/src/index.ts',
+  '@encours/receivables': 'libs/api/receivables/src/index.ts',
 };
 
 const common = {

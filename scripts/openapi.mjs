@@ -7,6 +7,13 @@ ensureBuilt();
 const spec = 'libs/shared/api-client/openapi.json';
 run(process.execPath, ['apps/api/dist/tools/openapi-gen.js', spec, ...(check ? ['--check'] : [])]);
 if (!check) {
-  run('npx', ['openapi-typescript', spec, '-o', 'libs/shared/api-client/src/schema.d.ts']);
+  run('npx', [
+    'openapi-typescript',
+    spec,
+    '-o',
+    'libs/shared/api-client/src/schema.d.ts',
+    '--redocly',
+    'libs/shared/api-client/redocly.typegen.yaml',
+  ]);
   run('npx', ['prettier', '--write', 'libs/shared/api-client/src/schema.d.ts'], { stdio: 'ignore' });
 }

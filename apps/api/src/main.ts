@@ -27,13 +27,13 @@ async function main(): Promise<void> {
   const app = await createApp({ config, databaseUrl: db.url });
   await app.init();
 
-  if (config.demo) {
-    const { seedDemo } = await import('./demo.js');
-    await seedDemo(app, config, log);
-  }
-
   await app.listen(config.port, config.host);
   const url = `http://localhost:${config.port}`;
+  if (config.demo) {
+    const { seedDemo } = await import('./demo.js');
+    const { port } = app.getHttpServer().address() as { port: number };
+    await seedDemo(app, config, log, `http://127.0.0.1:${port}`);
+  }
   log.info({ url }, `Encours is running on ${url} (API docs: ${url}/api/docs)`);
 
   let stopping = false;

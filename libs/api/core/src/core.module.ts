@@ -15,6 +15,10 @@ import { AppConfig } from './config/app-config.js';
 import { TenantDb } from './database/tenant-db.js';
 import { ProblemFilter } from './errors/problem.filter.js';
 import { createValidationPipe } from './errors/validation.js';
+import { DomainEvents } from './events/domain-events.service.js';
+import { WebhookDispatcher } from './events/webhook-dispatcher.service.js';
+import { WebhooksController } from './events/webhooks.controller.js';
+import { WebhooksService } from './events/webhooks.service.js';
 import { HealthController } from './health/health.controller.js';
 import { Metrics } from './http/metrics.js';
 import { JobRunsService, JobsController, RefreshTokenCleanupJob } from './jobs/jobs.controller.js';
@@ -35,6 +39,9 @@ const SERVICES = [
   JobsService,
   JobRunsService,
   RefreshTokenCleanupJob,
+  DomainEvents,
+  WebhooksService,
+  WebhookDispatcher,
 ];
 
 /**
@@ -56,6 +63,7 @@ export class CoreModule {
         TenancyController,
         AuditController,
         JobsController,
+        WebhooksController,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

@@ -321,6 +321,420 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook subscriptions (secrets are never shown again) */
+        get: operations["Webhooks_list"];
+        put?: never;
+        /** Subscribe an endpoint to events; the signing secret is in the answer, once */
+        post: operations["Webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The events a subscription may receive */
+        get: operations["Webhooks_eventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook subscription */
+        get: operations["Webhooks_get"];
+        put?: never;
+        post?: never;
+        /** Delete a subscription and its delivery log */
+        delete: operations["Webhooks_remove"];
+        options?: never;
+        head?: never;
+        /** Change the URL, description, events or active flag of a subscription */
+        patch: operations["Webhooks_update"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the signing secret (at once); the new secret is in the answer, once */
+        post: operations["Webhooks_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a `ping` event to this subscription only (at the next dispatch, within seconds) */
+        post: operations["Webhooks_ping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery log of a subscription, newest first */
+        get: operations["Webhooks_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed delivery again (one more attempt, at the next dispatch) */
+        post: operations["Webhooks_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customers (search on name, ERP reference or SIREN); CSV export with Accept: text/csv or format=csv */
+        get: operations["Customer_list"];
+        put?: never;
+        /** Add a customer */
+        post: operations["Customer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One customer with its contacts */
+        get: operations["Customer_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a customer (contacts are replaced when given) */
+        patch: operations["Customer_update"];
+        trace?: never;
+    };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invoices and credit notes (filters, sort, pagination); CSV export with Accept: text/csv or format=csv */
+        get: operations["Invoice_list"];
+        put?: never;
+        /** Enter an invoice or a credit note by hand */
+        post: operations["Invoice_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One invoice or credit note with its allocations */
+        get: operations["Invoice_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payments received; CSV export with Accept: text/csv or format=csv */
+        get: operations["Invoice_payments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply part of a payment or of a credit note to an invoice */
+        post: operations["Invoice_allocate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exchange-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exchange rates (latest first, at most 1000) */
+        get: operations["ExchangeRate_list"];
+        put?: never;
+        /** Add or replace exchange rates (a list; key: date, fromCurrency, toCurrency) */
+        post: operations["ExchangeRate_upsert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a batch of customers from the ERP (JSON array, NDJSON or CSV)
+         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer.
+         */
+        post: operations["Imports_importCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a batch of invoices from the ERP (JSON array, NDJSON or CSV)
+         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer.
+         */
+        post: operations["Imports_importInvoices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a batch of credit-notes from the ERP (JSON array, NDJSON or CSV)
+         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer.
+         */
+        post: operations["Imports_importCreditNotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a batch of payments from the ERP (JSON array, NDJSON or CSV)
+         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer.
+         */
+        post: operations["Imports_importPayments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a batch of allocations from the ERP (JSON array, NDJSON or CSV)
+         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer.
+         */
+        post: operations["Imports_importAllocations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Import history, latest first */
+        get: operations["Imports_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One import: status, progress, counts and the first 1000 errors */
+        get: operations["Imports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Error report of an import as CSV (row, field, message) */
+        get: operations["Imports_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import-mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved CSV column mappings */
+        get: operations["Imports_mappings"];
+        put?: never;
+        /** Save the CSV column mapping of a source system for one entity (replaces the previous one) */
+        post: operations["Imports_saveMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -762,6 +1176,615 @@ export interface components {
             error: string | null;
             /** @description true for platform-wide jobs (not specific to the tenant) */
             platform: boolean;
+        };
+        WebhookSubscriptionDto: {
+            /**
+             * Format: uuid
+             * @example 0b6f5a0e-3f55-4a8e-9c39-1d3f7f2b8c11
+             */
+            id: string;
+            /** @example https://erp.example.fr/hooks/encours */
+            url: string;
+            /** @example ERP: sync of overdue invoices */
+            description: string | null;
+            /**
+             * @description Event types from GET /webhooks/event-types, or `*` for every event
+             * @example [
+             *       "invoice.overdue",
+             *       "payment.received"
+             *     ]
+             */
+            eventTypes: string[];
+            /** @example true */
+            active: boolean;
+            /**
+             * Format: uuid
+             * @description User who created it
+             */
+            createdBy: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        EventTypeDto: {
+            /** @example invoice.overdue */
+            type: string;
+            /** @example An invoice passed its due date unpaid (published once per invoice) */
+            description: string;
+        };
+        EventTypeListDto: {
+            eventTypes: components["schemas"]["EventTypeDto"][];
+        };
+        CreateWebhookSubscriptionDto: {
+            /**
+             * @description Where events are POSTed: https, or http://localhost / http://127.0.0.1 for development
+             * @example https://erp.example.fr/hooks/encours
+             */
+            url: string;
+            /** @example ERP: sync of overdue invoices */
+            description?: string;
+            /**
+             * @description Event types from GET /webhooks/event-types, or `*` for every event
+             * @example [
+             *       "invoice.overdue",
+             *       "payment.received"
+             *     ]
+             */
+            eventTypes: string[];
+            /**
+             * @default true
+             * @example true
+             */
+            active: boolean;
+        };
+        CreatedWebhookSubscriptionDto: {
+            subscription: components["schemas"]["WebhookSubscriptionDto"];
+            /**
+             * @description Signing secret, shown this once: verify X-Encours-Signature with it
+             * @example whsec_q5Xyk2mE0rS3u9VbT1hN7cJ4fLw8aZ6dGpR2sYx0KeU
+             */
+            secret: string;
+        };
+        UpdateWebhookSubscriptionDto: {
+            /**
+             * @description Where events are POSTed: https, or http://localhost / http://127.0.0.1 for development
+             * @example https://erp.example.fr/hooks/encours
+             */
+            url?: string;
+            /** @example ERP: sync of overdue invoices */
+            description?: string;
+            /**
+             * @description Event types from GET /webhooks/event-types, or `*` for every event
+             * @example [
+             *       "invoice.overdue",
+             *       "payment.received"
+             *     ]
+             */
+            eventTypes?: string[];
+            /**
+             * @default true
+             * @example true
+             */
+            active: boolean;
+        };
+        WebhookDeliveryDto: {
+            /**
+             * Format: uuid
+             * @description Also sent as X-Encours-Delivery
+             * @example 5d2c8e4a-7b1f-4c3e-a9d0-6e2f1b3c4d5e
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 0b6f5a0e-3f55-4a8e-9c39-1d3f7f2b8c11
+             */
+            subscriptionId: string;
+            /** @example invoice.overdue */
+            eventType: string;
+            /**
+             * Format: uuid
+             * @description The `id` of the event envelope
+             * @example 9a7e3c1b-2d4f-4e6a-8b0c-1d2e3f4a5b6c
+             */
+            eventId: string;
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            /**
+             * @description Attempts made so far (given up after 8)
+             * @example 1
+             */
+            attempts: number;
+            /** @example 500 */
+            lastStatusCode: number | null;
+            /** @example HTTP 500: Internal Server Error */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:31:00.000Z
+             */
+            nextAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            deliveredAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:30:00.000Z
+             */
+            createdAt: string;
+        };
+        AddressDto: {
+            /** @example 12 rue de la Paix */
+            line1: string;
+            /** @example Bâtiment B */
+            line2?: string;
+            /** @example 75002 */
+            postalCode: string;
+            /** @example Paris */
+            city: string;
+            /** @example FR */
+            country: string;
+        };
+        ContactDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Claire Martin */
+            name: string;
+            /**
+             * @example accounting
+             * @enum {string}
+             */
+            role: "billing" | "accounting" | "purchasing" | "management" | "other";
+            /** @example compta@dupont.fr */
+            email: string | null;
+            /** @example +33 1 23 45 67 89 */
+            phone: string | null;
+            /** @example true */
+            primary: boolean;
+        };
+        CustomerDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Reference of the customer in the ERP
+             * @example C00042
+             */
+            externalRef: string;
+            /** @example Dupont Matériaux SAS */
+            name: string;
+            /** @example 552100554 */
+            siren: string | null;
+            /** @example 55210055400013 */
+            siret: string | null;
+            /** @example FR40552100554 */
+            vatNumber: string | null;
+            /** @example FR */
+            country: string;
+            billingAddress: components["schemas"]["AddressDto"] | null;
+            shippingAddress: components["schemas"]["AddressDto"] | null;
+            /**
+             * @example fr
+             * @enum {string}
+             */
+            language: "fr" | "en";
+            /** Format: uuid */
+            legalEntityId: string | null;
+            /** Format: uuid */
+            businessUnitId: string | null;
+            /** Format: uuid */
+            salespersonId: string | null;
+            /** @example 45 */
+            paymentTermsDays: number | null;
+            /** @example EUR */
+            currency: string;
+            /** @example BTP */
+            segment: string | null;
+            /**
+             * @example [
+             *       "key-account"
+             *     ]
+             */
+            tags: string[];
+            /** @example false */
+            blocked: boolean;
+            contacts?: components["schemas"]["ContactDto"][];
+            /** @example 2026-03-01T10:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-03-01T10:00:00.000Z */
+            updatedAt: string;
+        };
+        ContactInputDto: {
+            /** @example Claire Martin */
+            name: string;
+            /**
+             * @default billing
+             * @example accounting
+             * @enum {string}
+             */
+            role: "billing" | "accounting" | "purchasing" | "management" | "other";
+            /** @example compta@dupont.fr */
+            email?: string;
+            /** @example +33 1 23 45 67 89 */
+            phone?: string;
+            /** @example true */
+            primary?: boolean;
+        };
+        CreateCustomerDto: {
+            /** @example C00042 */
+            externalRef: string;
+            /** @example Dupont Matériaux SAS */
+            name: string;
+            /** @example 552100554 */
+            siren?: string;
+            /** @example 55210055400013 */
+            siret?: string;
+            /** @example FR40552100554 */
+            vatNumber?: string;
+            /** @example FR */
+            country?: string;
+            billingAddress?: components["schemas"]["AddressDto"];
+            shippingAddress?: components["schemas"]["AddressDto"];
+            /**
+             * @example fr
+             * @enum {string}
+             */
+            language?: "fr" | "en";
+            /** Format: uuid */
+            legalEntityId?: string;
+            /** Format: uuid */
+            businessUnitId?: string;
+            /** Format: uuid */
+            salespersonId?: string;
+            /** @example 45 */
+            paymentTermsDays?: number;
+            /** @example EUR */
+            currency?: string;
+            /** @example BTP */
+            segment?: string;
+            /**
+             * @example [
+             *       "key-account"
+             *     ]
+             */
+            tags?: string[];
+            /** @example false */
+            blocked?: boolean;
+            /** @description Replaces all contacts when given */
+            contacts?: components["schemas"]["ContactInputDto"][];
+        };
+        UpdateCustomerDto: {
+            /** @example C00042 */
+            externalRef?: string;
+            /** @example Dupont Matériaux SAS */
+            name?: string;
+            /** @example 552100554 */
+            siren?: string;
+            /** @example 55210055400013 */
+            siret?: string;
+            /** @example FR40552100554 */
+            vatNumber?: string;
+            /** @example FR */
+            country?: string;
+            billingAddress?: components["schemas"]["AddressDto"];
+            shippingAddress?: components["schemas"]["AddressDto"];
+            /**
+             * @example fr
+             * @enum {string}
+             */
+            language?: "fr" | "en";
+            /** Format: uuid */
+            legalEntityId?: string;
+            /** Format: uuid */
+            businessUnitId?: string;
+            /** Format: uuid */
+            salespersonId?: string;
+            /** @example 45 */
+            paymentTermsDays?: number;
+            /** @example EUR */
+            currency?: string;
+            /** @example BTP */
+            segment?: string;
+            /**
+             * @example [
+             *       "key-account"
+             *     ]
+             */
+            tags?: string[];
+            /** @example false */
+            blocked?: boolean;
+            /** @description Replaces all contacts when given */
+            contacts?: components["schemas"]["ContactInputDto"][];
+        };
+        AllocationDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceId: string;
+            /** Format: uuid */
+            paymentId: string | null;
+            /** Format: uuid */
+            creditNoteId: string | null;
+            /** @example 300.00 */
+            amount: string;
+            /** @example 2026-03-15 */
+            date: string;
+            /** @example ALLOC-2026-001 */
+            externalRef: string | null;
+        };
+        InvoiceDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example invoice
+             * @enum {string}
+             */
+            kind: "invoice" | "credit_note";
+            /** @example F2026-00123 */
+            externalRef: string;
+            /** @example F2026-00123 */
+            number: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example Dupont Matériaux SAS */
+            customerName: string;
+            /** Format: uuid */
+            legalEntityId: string | null;
+            /** @example 2026-02-01 */
+            issueDate: string;
+            /** @example 2026-03-03 */
+            dueDate: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Amount incl. VAT, decimal string
+             * @example 1200.00
+             */
+            amount: string;
+            /** @example 200.00 */
+            taxAmount: string | null;
+            /** @example 900.00 */
+            openAmount: string;
+            /** @example PO-7781 */
+            poNumber: string | null;
+            /** @example https://erp.example.com/invoices/F2026-00123.pdf */
+            pdfUrl: string | null;
+            /**
+             * @example partially_paid
+             * @enum {string}
+             */
+            status: "open" | "partially_paid" | "paid" | "written_off";
+            /** @example false */
+            disputed: boolean;
+            /** @example false */
+            settledOutside: boolean;
+            /** @example null */
+            closedAt: string | null;
+            lines?: Record<string, never>[] | null;
+            allocations?: components["schemas"]["AllocationDto"][];
+        };
+        CreateInvoiceDto: {
+            /**
+             * @default invoice
+             * @enum {string}
+             */
+            kind: "invoice" | "credit_note";
+            /** @example F2026-00123 */
+            externalRef: string;
+            /** @example F2026-00123 */
+            number?: string;
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            legalEntityId?: string;
+            /** @example 2026-02-01 */
+            issueDate: string;
+            /** @example 2026-03-03 */
+            dueDate: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 1200.00 */
+            amount: string;
+            /** @example 200.00 */
+            taxAmount?: string;
+            /** @example PO-7781 */
+            poNumber?: string;
+            /** @example https://erp.example.com/invoices/F2026-00123.pdf */
+            pdfUrl?: string;
+            lines?: Record<string, never>[];
+        };
+        PaymentDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example PAY-2026-0042 */
+            externalRef: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example 2026-03-15 */
+            date: string;
+            /** @example 1500.00 */
+            amount: string;
+            /** @example EUR */
+            currency: string;
+            /** @example transfer */
+            method: string;
+            /** @example VIR SEPA 889977 */
+            bankReference: string | null;
+            /** @example 300.00 */
+            unallocatedAmount: string;
+        };
+        CreateAllocationDto: {
+            /** Format: uuid */
+            invoiceId: string;
+            /**
+             * Format: uuid
+             * @description Exactly one of paymentId and creditNoteId
+             */
+            paymentId?: string;
+            /** Format: uuid */
+            creditNoteId?: string;
+            /** @example 300.00 */
+            amount: string;
+            /**
+             * @description Defaults to the payment date
+             * @example 2026-03-15
+             */
+            date?: string;
+            /** @example ALLOC-2026-001 */
+            externalRef?: string;
+        };
+        ExchangeRateDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-03-31 */
+            date: string;
+            /** @example USD */
+            fromCurrency: string;
+            /** @example EUR */
+            toCurrency: string;
+            /**
+             * @description 1 fromCurrency = rate toCurrency
+             * @example 0.92150000
+             */
+            rate: string;
+            /**
+             * @example manual
+             * @enum {string}
+             */
+            source: "manual" | "import";
+        };
+        ExchangeRateInput: {
+            /** @example 2026-03-31 */
+            date: string;
+            /** @example USD */
+            fromCurrency: string;
+            /** @example EUR */
+            toCurrency: string;
+            /** @example 0.9215 */
+            rate: string;
+            /**
+             * @default manual
+             * @enum {string}
+             */
+            source: "manual" | "import";
+        };
+        ImportCountsDto: {
+            /** @example 120 */
+            received: number;
+            /** @example 20 */
+            created: number;
+            /** @example 3 */
+            updated: number;
+            /** @example 95 */
+            unchanged: number;
+            /** @example 2 */
+            failed: number;
+            /**
+             * @description Open items closed by a snapshot
+             * @example 0
+             */
+            closed: number;
+        };
+        ImportRowErrorDto: {
+            /** @example 12 */
+            row: number;
+            /** @example dueDate */
+            field: string;
+            /** @example dueDate must be a real calendar date as YYYY-MM-DD */
+            message: string;
+        };
+        ImportResultDto: {
+            /**
+             * Format: uuid
+             * @description The import run
+             */
+            id: string;
+            /** @enum {string} */
+            entity: "customers" | "invoices" | "credit-notes" | "payments" | "allocations";
+            /** @enum {string} */
+            mode: "upsert" | "snapshot";
+            dryRun: boolean;
+            /** @enum {string} */
+            status: "running" | "succeeded" | "partially_succeeded" | "failed";
+            counts: components["schemas"]["ImportCountsDto"];
+            errors: components["schemas"]["ImportRowErrorDto"][];
+        };
+        ImportRunDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            entity: "customers" | "invoices" | "credit-notes" | "payments" | "allocations";
+            /** @enum {string} */
+            source: "api" | "file";
+            /** @enum {string} */
+            format: "json" | "ndjson" | "csv";
+            /** @enum {string} */
+            mode: "upsert" | "snapshot";
+            dryRun: boolean;
+            partial: boolean;
+            /** @enum {string} */
+            status: "running" | "succeeded" | "partially_succeeded" | "failed";
+            /**
+             * @description 0..100
+             * @example 100
+             */
+            progress: number;
+            counts: components["schemas"]["ImportCountsDto"];
+            /** @example 2 */
+            errorCount: number;
+            /** @description The first 1000 row errors (on the detail only) */
+            errors?: components["schemas"]["ImportRowErrorDto"][];
+            /** @example api-key:sage-x3 */
+            actorLabel: string | null;
+            /** @example 2026-03-01T10:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-03-01T10:00:02.000Z */
+            finishedAt: string | null;
+        };
+        ImportMappingDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example sage-x3 */
+            source: string;
+            /** @enum {string} */
+            entity: "customers" | "invoices" | "credit-notes" | "payments" | "allocations";
+            /**
+             * @example {
+             *       "Code client": "customerRef",
+             *       "Montant TTC": "amount"
+             *     }
+             */
+            columns: Record<string, never>;
+            /** @example ; */
+            delimiter: string | null;
+        };
+        CreateImportMappingDto: {
+            /**
+             * @description The source system; one mapping per source and entity (replaced when posted again)
+             * @example sage-x3
+             */
+            source: string;
+            /** @enum {string} */
+            entity: "customers" | "invoices" | "credit-notes" | "payments" | "allocations";
+            /**
+             * @example {
+             *       "Code client": "customerRef",
+             *       "Montant TTC": "amount"
+             *     }
+             */
+            columns: Record<string, never>;
+            /** @enum {string} */
+            delimiter?: "," | ";" | "tab";
         };
     };
     responses: never;
@@ -1984,6 +3007,1797 @@ export interface operations {
                     "application/json": components["schemas"]["PageMeta"] & {
                         items: components["schemas"]["JobRunDto"][];
                     };
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Webhooks_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["WebhookSubscriptionDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookSubscriptionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookSubscriptionDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Webhooks_eventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeListDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Webhooks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Webhooks_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookSubscriptionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Webhooks_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookSubscriptionDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Webhooks_ping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription is inactive */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Webhooks_deliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["WebhookDeliveryDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Webhooks_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The delivery already succeeded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Customer_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                /** @description csv exports every matching row (also with Accept: text/csv) */
+                format?: "json" | "csv";
+                blocked?: boolean;
+                segment?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["CustomerDto"][];
+                    };
+                    "text/csv": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["CustomerDto"][];
+                    };
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Customer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCustomerDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Customer_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Customer_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Invoice_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                /** @description csv exports every matching row (also with Accept: text/csv) */
+                format?: "json" | "csv";
+                kind?: "invoice" | "credit_note";
+                status?: "open" | "partially_paid" | "paid" | "written_off";
+                customerId?: string;
+                /** @description Open items past their due date */
+                overdue?: boolean;
+                dueBefore?: string;
+                dueAfter?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["InvoiceDto"][];
+                    };
+                    "text/csv": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["InvoiceDto"][];
+                    };
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Invoice_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvoiceDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Invoice_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Invoice_payments: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                /** @description csv exports every matching row (also with Accept: text/csv) */
+                format?: "json" | "csv";
+                customerId?: string;
+                /** @description Only payments with an unallocated amount */
+                unallocated?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["PaymentDto"][];
+                    };
+                    "text/csv": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["PaymentDto"][];
+                    };
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Invoice_allocate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAllocationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description More than the open or unallocated amount */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Currencies differ */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ExchangeRate_list: {
+        parameters: {
+            query?: {
+                fromCurrency?: string;
+                toCurrency?: string;
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeRateDto"][];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ExchangeRate_upsert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeRateInput"][];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeRateDto"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Imports_importCustomers: {
+        parameters: {
+            query?: {
+                /** @description snapshot: open items absent from the file are closed as settled outside */
+                mode?: "upsert" | "snapshot";
+                /** @description Validate and count, write nothing */
+                dryRun?: boolean;
+                /** @description Write the valid rows and report the others (default: all or nothing) */
+                partial?: boolean;
+                /** @description Snapshot safety limit: most open items it may close (default: 5% of open items or 100, whichever is larger) */
+                maxClose?: number;
+                /** @description CSV delimiter; detected from the header when omitted */
+                delimiter?: "," | ";" | "tab";
+                /** @description CSV column mapping as JSON: {"CSV header": "field"} */
+                mapping?: string;
+                /** @description A saved mapping (see /import-mappings) */
+                mappingId?: string;
+                /** @description file when a person uploads a file from the web app */
+                source?: "api" | "file";
+            };
+            header: {
+                "idempotency-key": string;
+                /** @description Any unique string (e.g. a UUID) per logical request */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[] | string;
+                "application/x-ndjson": {
+                    [key: string]: unknown;
+                }[] | string;
+                "text/csv": {
+                    [key: string]: unknown;
+                }[] | string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Row errors (nothing written), snapshot limit, reused Idempotency-Key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Imports_importInvoices: {
+        parameters: {
+            query?: {
+                /** @description snapshot: open items absent from the file are closed as settled outside */
+                mode?: "upsert" | "snapshot";
+                /** @description Validate and count, write nothing */
+                dryRun?: boolean;
+                /** @description Write the valid rows and report the others (default: all or nothing) */
+                partial?: boolean;
+                /** @description Snapshot safety limit: most open items it may close (default: 5% of open items or 100, whichever is larger) */
+                maxClose?: number;
+                /** @description CSV delimiter; detected from the header when omitted */
+                delimiter?: "," | ";" | "tab";
+                /** @description CSV column mapping as JSON: {"CSV header": "field"} */
+                mapping?: string;
+                /** @description A saved mapping (see /import-mappings) */
+                mappingId?: string;
+                /** @description file when a person uploads a file from the web app */
+                source?: "api" | "file";
+            };
+            header: {
+                "idempotency-key": string;
+                /** @description Any unique string (e.g. a UUID) per logical request */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[] | string;
+                "application/x-ndjson": {
+                    [key: string]: unknown;
+                }[] | string;
+                "text/csv": {
+                    [key: string]: unknown;
+                }[] | string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Row errors (nothing written), snapshot limit, reused Idempotency-Key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Imports_importCreditNotes: {
+        parameters: {
+            query?: {
+                /** @description snapshot: open items absent from the file are closed as settled outside */
+                mode?: "upsert" | "snapshot";
+                /** @description Validate and count, write nothing */
+                dryRun?: boolean;
+                /** @description Write the valid rows and report the others (default: all or nothing) */
+                partial?: boolean;
+                /** @description Snapshot safety limit: most open items it may close (default: 5% of open items or 100, whichever is larger) */
+                maxClose?: number;
+                /** @description CSV delimiter; detected from the header when omitted */
+                delimiter?: "," | ";" | "tab";
+                /** @description CSV column mapping as JSON: {"CSV header": "field"} */
+                mapping?: string;
+                /** @description A saved mapping (see /import-mappings) */
+                mappingId?: string;
+                /** @description file when a person uploads a file from the web app */
+                source?: "api" | "file";
+            };
+            header: {
+                "idempotency-key": string;
+                /** @description Any unique string (e.g. a UUID) per logical request */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[] | string;
+                "application/x-ndjson": {
+                    [key: string]: unknown;
+                }[] | string;
+                "text/csv": {
+                    [key: string]: unknown;
+                }[] | string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Row errors (nothing written), snapshot limit, reused Idempotency-Key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Imports_importPayments: {
+        parameters: {
+            query?: {
+                /** @description snapshot: open items absent from the file are closed as settled outside */
+                mode?: "upsert" | "snapshot";
+                /** @description Validate and count, write nothing */
+                dryRun?: boolean;
+                /** @description Write the valid rows and report the others (default: all or nothing) */
+                partial?: boolean;
+                /** @description Snapshot safety limit: most open items it may close (default: 5% of open items or 100, whichever is larger) */
+                maxClose?: number;
+                /** @description CSV delimiter; detected from the header when omitted */
+                delimiter?: "," | ";" | "tab";
+                /** @description CSV column mapping as JSON: {"CSV header": "field"} */
+                mapping?: string;
+                /** @description A saved mapping (see /import-mappings) */
+                mappingId?: string;
+                /** @description file when a person uploads a file from the web app */
+                source?: "api" | "file";
+            };
+            header: {
+                "idempotency-key": string;
+                /** @description Any unique string (e.g. a UUID) per logical request */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[] | string;
+                "application/x-ndjson": {
+                    [key: string]: unknown;
+                }[] | string;
+                "text/csv": {
+                    [key: string]: unknown;
+                }[] | string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Row errors (nothing written), snapshot limit, reused Idempotency-Key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Imports_importAllocations: {
+        parameters: {
+            query?: {
+                /** @description snapshot: open items absent from the file are closed as settled outside */
+                mode?: "upsert" | "snapshot";
+                /** @description Validate and count, write nothing */
+                dryRun?: boolean;
+                /** @description Write the valid rows and report the others (default: all or nothing) */
+                partial?: boolean;
+                /** @description Snapshot safety limit: most open items it may close (default: 5% of open items or 100, whichever is larger) */
+                maxClose?: number;
+                /** @description CSV delimiter; detected from the header when omitted */
+                delimiter?: "," | ";" | "tab";
+                /** @description CSV column mapping as JSON: {"CSV header": "field"} */
+                mapping?: string;
+                /** @description A saved mapping (see /import-mappings) */
+                mappingId?: string;
+                /** @description file when a person uploads a file from the web app */
+                source?: "api" | "file";
+            };
+            header: {
+                "idempotency-key": string;
+                /** @description Any unique string (e.g. a UUID) per logical request */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[] | string;
+                "application/x-ndjson": {
+                    [key: string]: unknown;
+                }[] | string;
+                "text/csv": {
+                    [key: string]: unknown;
+                }[] | string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Row errors (nothing written), snapshot limit, reused Idempotency-Key */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Imports_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                entity?: "customers" | "invoices" | "credit-notes" | "payments" | "allocations";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["ImportRunDto"][];
+                    };
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Imports_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRunDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Imports_errors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Imports_mappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportMappingDto"][];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Imports_saveMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateImportMappingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportMappingDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid credentials */

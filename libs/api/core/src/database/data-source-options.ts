@@ -5,13 +5,26 @@ import { User } from '../auth/user.entity.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { AuditSubscriber } from '../audit/audit.subscriber.js';
 import { JobRun } from '../jobs/job-run.entity.js';
+import { WebhookDelivery } from '../events/webhook-delivery.entity.js';
+import { WebhookSubscription } from '../events/webhook-subscription.entity.js';
 import { BusinessUnit } from '../tenancy/business-unit.entity.js';
 import { LegalEntity } from '../tenancy/legal-entity.entity.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { SnakeNamingStrategy } from './naming.strategy.js';
 
 /** The platform's own tables; domain modules export theirs and the API composes the list. */
-export const CORE_ENTITIES = [Tenant, LegalEntity, BusinessUnit, User, RefreshToken, ApiKey, AuditLog, JobRun];
+export const CORE_ENTITIES = [
+  Tenant,
+  LegalEntity,
+  BusinessUnit,
+  User,
+  RefreshToken,
+  ApiKey,
+  AuditLog,
+  JobRun,
+  WebhookSubscription,
+  WebhookDelivery,
+];
 
 /** TypeORM options: migrations only (never synchronize), snake_case names, the audit subscriber. */
 export function dataSourceOptions(input: {

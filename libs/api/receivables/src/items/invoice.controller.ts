@@ -1,0 +1,128 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Access, ApiPageResponse, FINANCE_WRITERS, Problem, type Page } from '@encours/api-core';
+import type { Request, Response } from 'express';
+import { columnsOf, csvResponse, wantsCsv } from '../shared/list.js';
+import {
+  AllocationDto,
+  CreateAllocationDto,
+  CreateInvoiceDto,
+  InvoiceDto,
+  InvoiceQuery,
+  PaymentDto,
+  PaymentQuery,
+} from './invoice.dto.js';
+import { InvoiceService } from './invoice.service.js';
+
+@ApiTags('receivables')
+@Controller('v1')
+export class InvoiceController {
+  constructor(private readonly invoices: InvoiceService) {}
+
+  @Get('invoices')
+  @Access({ scopes: ['receivables:read'] })
+  @ApiOperation({
+    summary: 'Invoices and credit notes (filters, sort, pagination); CSV export with Accept: text/csv or format=csv',
+  })
+  @ApiPageResponse(InvoiceDto)
+  @ApiProduces('application/json', 'text/csv')
+  async list(
+    @Query() q: InvoiceQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Page<InvoiceDto> | string> {
+    if (!wantsCsv(req, q)) return this.invoices.list(q);
+    const page = await this.invoices.list(q, true);
+    return csvResponse(
+      res,
+      'invoices',
+      page.items,
+      columnsOf<InvoiceDto>([
+        'id',
+        'kind',
+        'externalRef',
+        'number',
+        'customerName',
+        'issueDate',
+        'dueDate',
+        'currency',
+        'amount',
+        'openAmount',
+        'status',
+        'disputed',
+      ]),
+    );
+  }
+
+  @Get('invoices/:id')
+  @Access({ scopes: ['receivables:read'] })
+  @ApiOperation({ summary: 'One invoice or credit note with its allocations' })
+  @ApiOkResponse({ type: InvoiceDto })
+  @ApiNotFoundResponse({ type: Problem })
+  get(@Param('id') id: string): Promise<InvoiceDto> {
+    return this.invoices.get(id);
+  }
+
+  @Post('invoices')
+  @Access({ roles: FINANCE_WRITERS, scopes: ['receivables:write'] })
+  @ApiOperation({ summary: 'Enter an invoice or a credit note by hand' })
+  @ApiCreatedResponse({ type: InvoiceDto })
+  @ApiBadRequestResponse({ type: Problem })
+  @ApiNotFoundResponse({ type: Problem })
+  @ApiConflictResponse({ type: Problem })
+  create(@Body() dto: CreateInvoiceDto): Promise<InvoiceDto> {
+    return this.invoices.create(dto);
+  }
+
+  @Get('payments')
+  @Access({ scopes: ['receivables:read'] })
+  @ApiOperation({ summary: 'Payments received; CSV export with Accept: text/csv or format=csv' })
+  @ApiPageResponse(PaymentDto)
+  @ApiProduces('application/json', 'text/csv')
+  async payments(
+    @Query() q: PaymentQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Page<PaymentDto> | string> {
+    if (!wantsCsv(req, q)) return this.invoices.payments(q);
+    const page = await this.invoices.payments(q, true);
+    return csvResponse(
+      res,
+      'payments',
+      page.items,
+      columnsOf<PaymentDto>([
+        'id',
+        'externalRef',
+        'customerId',
+        'date',
+        'currency',
+        'amount',
+        'unallocatedAmount',
+        'method',
+        'bankReference',
+      ]),
+    );
+  }
+
+  @Post('allocations')
+  @Access({ roles: FINANCE_WRITERS, scopes: ['receivables:write'] })
+  @ApiOperation({ summary: 'Apply part of a payment or of a credit note to an invoice' })
+  @ApiCreatedResponse({ type: AllocationDto })
+  @ApiBadRequestResponse({ type: Problem })
+  @ApiNotFoundResponse({ type: Problem })
+  @ApiConflictResponse({ description: 'More than the open or unallocated amount', type: Problem })
+  @ApiUnprocessableEntityResponse({ description: 'Currencies differ', type: Problem })
+  allocate(@Body() dto: CreateAllocationDto): Promise<AllocationDto> {
+    return this.invoices.allocate(dto);
+  }
+}
