@@ -53,7 +53,14 @@ function backend() {
     }
     if (call.method === 'POST' && call.path === '/api-keys') {
       const body = call.body as { name: string; scopes: string[] };
-      const created: ApiKey = { ...existing, id: 'k-2', name: body.name, prefix: 'enc_z9y8', scopes: body.scopes, lastUsedAt: null };
+      const created: ApiKey = {
+        ...existing,
+        id: 'k-2',
+        name: body.name,
+        prefix: 'enc_z9y8',
+        scopes: body.scopes,
+        lastUsedAt: null,
+      };
       keys = [created, ...keys];
       return json(201, { apiKey: created, key: 'enc_z9y8_secret-value' });
     }
@@ -137,9 +144,7 @@ describe('ApiKeysView', () => {
     await flushPromises();
 
     expect(calls.some((c) => c.method === 'POST' && c.path === '/api-keys/k-1/revoke')).toBe(true);
-    const revokedRow = wrapper
-      .findAll('[data-testid="api-key-row"]')
-      .find((r) => r.find('[data-key-id="k-1"]').exists());
+    const revokedRow = wrapper.findAll('[data-testid="api-key-row"]').find((r) => r.find('[data-key-id="k-1"]').exists());
     expect(revokedRow?.get('[data-testid="api-key-status"]').text()).toBe('Révoquée');
     expect(revokedRow?.find('[data-testid="api-key-revoke"]').exists()).toBe(false);
     wrapper.unmount();

@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { createMemoryHistory, type Router } from 'vue-router';
 import App from '../src/App.vue';
-import { ACCESS_TOKEN_KEY, REFRESH_TOKEN_KEY } from '../src/features/auth/store';
+import { ACCESS_TOKEN_KEY, REFRESH_TOKEN_KEY, useAuthStore } from '../src/features/auth/store';
 import { currentLocale } from '../src/i18n';
 import { installPlugins } from '../src/plugins';
 import { createAppRouter } from '../src/router';
@@ -23,6 +23,7 @@ beforeEach(() => {
 
 async function mountApp(user: User) {
   const backend = fakeFetch((call) => {
+    if (call.path === '/me' && call.method === 'PATCH') return json(200, { ...user, ...(call.body as object) });
     if (call.path === '/me') return json(200, user);
     if (call.path === '/auth/logout') return new Response(null, { status: 204 });
     return json(404, { title: 'Not found', status: 404 });
@@ -55,13 +56,18 @@ describe('authenticated shell', () => {
     wrapper.unmount();
   });
 
-  it('switches language and remembers the choice', async () => {
-    const { wrapper } = await mountApp(makeUser());
+  it('switches language, remembers the choice and saves it on the profile', async () => {
+    const { wrapper, calls } = await mountApp(makeUser());
     await wrapper.get('[data-testid="lang-switch"]').trigger('click');
     expect(currentLocale()).toBe('en');
     expect(window.localStorage.getItem('encours.locale')).toBe('en');
     expect(wrapper.get('[data-testid="nav-dashboard"]').text()).toBe('Dashboard');
     expect(document.documentElement.lang).toBe('en');
+    await flushPromises();
+    expect(calls.filter((c) => c.method === 'PATCH')).toEqual([
+      { method: 'PATCH', path: '/me', authorization: 'Bearer access-1', body: { locale: 'en' } },
+    ]);
+    expect(useAuthStore().user?.locale).toBe('en');
     wrapper.unmount();
   });
 

@@ -4,6 +4,7 @@ import { api, setSessionExpiredHandler } from '../src/api/client';
 import { ApiError } from '../src/api/problem';
 import { ACCESS_TOKEN_KEY, REFRESH_TOKEN_KEY, useAuthStore } from '../src/features/auth/store';
 import { currentLocale } from '../src/i18n';
+import type { User } from '../src/api/types';
 import { fakeFetch, json, makeUser, problem, tokens } from './helpers';
 
 beforeEach(() => {
@@ -100,7 +101,7 @@ describe('auth store: refresh', () => {
     });
     const auth = signIn(1);
 
-    const [me, keys] = await Promise.all([api.GET('/me'), api.GET('/api-keys')]);
+    const [me, keys] = await Promise.all([api.GET('/api/v1/me'), api.GET('/api/v1/api-keys')]);
 
     expect(refreshes).toBe(1);
     expect(me.response.status).toBe(200);
@@ -119,10 +120,10 @@ describe('auth store: refresh', () => {
     });
     signIn(1);
 
-    const result = await api.POST('/api-keys', { body: { name: 'ERP', scopes: ['invoices:write'] } });
+    const result = await api.POST('/api/v1/api-keys', { body: { name: 'ERP', scopes: ['imports:write'] } });
 
     expect(result.response.status).toBe(201);
-    expect(calls.at(-1)?.body).toEqual({ name: 'ERP', scopes: ['invoices:write'] });
+    expect(calls.at(-1)?.body).toEqual({ name: 'ERP', scopes: ['imports:write'] });
   });
 
   it('logs out and calls the session-expired handler when the refresh token is refused', async () => {
@@ -133,7 +134,7 @@ describe('auth store: refresh', () => {
     );
     const auth = signIn(1);
 
-    const result = await api.GET('/me');
+    const result = await api.GET('/api/v1/me');
 
     expect(result.response.status).toBe(401);
     expect(expired).toHaveBeenCalledTimes(1);
@@ -172,7 +173,9 @@ describe('auth store: session', () => {
   });
 
   it('logout revokes the refresh token on the server and clears everything', async () => {
-    const { calls } = fakeFetch((call) => (call.path === '/auth/logout' ? new Response(null, { status: 204 }) : json(200, tokens(1))));
+    const { calls } = fakeFetch((call) =>
+      call.path === '/auth/logout' ? new Response(null, { status: 204 }) : json(200, tokens(1)),
+    );
     const auth = useAuthStore();
     await auth.login('a@b.c', 'x');
 
@@ -195,9 +198,47 @@ describe('auth store: session', () => {
     expect(auth.accessToken).toBeNull();
   });
 
+  it('saveLocale records the language on the profile with PATCH /me, in order', async () => {
+    const { calls } = fakeFetch((call) => {
+      // Like the API, the PATCH answer has no tenantName.
+      if (call.method === 'PATCH' && call.path === '/me')
+        return json(200, { ...makeUser(call.body as Partial<User>), tenantName: undefined });
+      return json(200, tokens(1));
+    });
+    const auth = useAuthStore();
+    await auth.login('a@b.c', 'x');
+
+    await Promise.all([auth.saveLocale('en'), auth.saveLocale('fr'), auth.saveLocale('en')]);
+
+    const patches = calls.filter((c) => c.method === 'PATCH');
+    expect(patches.map((c) => c.body)).toEqual([{ locale: 'en' }, { locale: 'fr' }, { locale: 'en' }]);
+    expect(patches.every((c) => c.path === '/me' && c.authorization === 'Bearer access-1')).toBe(true);
+    expect(auth.user?.locale).toBe('en');
+    expect(auth.user?.tenantName).toBe('Acme SAS');
+  });
+
+  it('saveLocale sends nothing when signed out', async () => {
+    const { calls } = fakeFetch(() => json(200, tokens(1)));
+    await useAuthStore().saveLocale('en');
+    expect(calls).toEqual([]);
+  });
+
+  it('saveLocale keeps the local choice when the server is unreachable', async () => {
+    fakeFetch((call) => {
+      if (call.method === 'PATCH') throw new TypeError('Failed to fetch');
+      return json(200, tokens(1));
+    });
+    const auth = useAuthStore();
+    await auth.login('a@b.c', 'x');
+    await expect(auth.saveLocale('en')).resolves.toBeUndefined();
+    expect(auth.user?.locale).toBe('fr');
+  });
+
   it('changePassword clears the must-change flag', async () => {
     const { calls } = fakeFetch((call) =>
-      call.path === '/auth/password' ? new Response(null, { status: 204 }) : json(200, tokens(1, makeUser({ mustChangePassword: true }))),
+      call.path === '/auth/password'
+        ? new Response(null, { status: 204 })
+        : json(200, tokens(1, makeUser({ mustChangePassword: true }))),
     );
     const auth = useAuthStore();
     await auth.login('a@b.c', 'x');
@@ -205,7 +246,11 @@ describe('auth store: session', () => {
 
     await auth.changePassword('old-pass', 'new-pass-123');
 
-    expect(calls.at(-1)).toMatchObject({ path: '/auth/password', authorization: 'Bearer access-1', body: { currentPassword: 'old-pass', newPassword: 'new-pass-123' } });
+    expect(calls.at(-1)).toMatchObject({
+      path: '/auth/password',
+      authorization: 'Bearer access-1',
+      body: { currentPassword: 'old-pass', newPassword: 'new-pass-123' },
+    });
     expect(auth.mustChangePassword).toBe(false);
   });
 });

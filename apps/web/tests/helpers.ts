@@ -37,18 +37,25 @@ export interface Call {
   body: unknown;
 }
 
+/** Where the SPA must send every API call: its own origin, under /api/v1. */
+const API_ROOT = `${window.location.origin}/api/v1/`;
+
 /**
  * A fake `fetch` backed by a route handler; records every call (method, path below
- * /api/v1, Authorization header and JSON body) for assertions.
+ * /api/v1, Authorization header and JSON body) for assertions. A call outside
+ * `<origin>/api/v1/` fails like an unreachable server, so a wrong base URL or path shows.
  */
 export function fakeFetch(handler: (call: Call) => Response | Promise<Response>) {
   const calls: Call[] = [];
   const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(input, init);
+    if (!request.url.startsWith(API_ROOT)) {
+      throw new TypeError(`fakeFetch: ${request.method} ${request.url} is not below ${API_ROOT}`);
+    }
     const text = await request.text();
     const call: Call = {
       method: request.method,
-      path: new URL(request.url).pathname.replace(/^\/api\/v1/, ''),
+      path: new URL(request.url).pathname.slice('/api/v1'.length),
       authorization: request.headers.get('Authorization'),
       body: text ? (JSON.parse(text) as unknown) : undefined,
     };

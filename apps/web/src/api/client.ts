@@ -3,10 +3,15 @@ import { useAuthStore } from '../features/auth/store';
 import { ApiError } from './problem';
 import type { paths } from './types';
 
+/** Prefix of every versioned endpoint; the generated `paths` already include it. */
 export const API_BASE_PATH = '/api/v1';
 
 /** Endpoints that must never trigger a token refresh (they are the refresh machinery). */
-const NO_REFRESH: ReadonlySet<string> = new Set(['/auth/login', '/auth/refresh', '/auth/logout']);
+const NO_REFRESH: ReadonlySet<string> = new Set<keyof paths>([
+  '/api/v1/auth/login',
+  '/api/v1/auth/refresh',
+  '/api/v1/auth/logout',
+]);
 
 /** Clones of in-flight requests, kept so a request that got a 401 can be replayed once. */
 const replayable = new Map<string, Request>();
@@ -60,13 +65,13 @@ export const authMiddleware: Middleware = {
   },
 };
 
-/** The origin is resolved at call time: relative URLs are not accepted by `new Request()` outside a page. */
-function apiBaseUrl(): string {
-  return new URL(API_BASE_PATH, window.location.origin).toString();
-}
-
+/**
+ * The API is served from the SPA's origin and the generated paths are absolute
+ * (`/api/v1/...`), so the base URL is the bare origin. It is spelled out rather than left
+ * empty because `new Request()` rejects relative URLs outside a page (unit tests, Node).
+ */
 export const api = createClient<paths>({
-  baseUrl: apiBaseUrl(),
+  baseUrl: window.location.origin,
   // Looked up on every call so tests (and polyfills) can replace the global fetch.
   fetch: (request: Request) => globalThis.fetch(request),
 });

@@ -27,10 +27,13 @@ export function asProblem(body: unknown, status: number): ProblemDetails | null 
     ? body.errors.filter(isRecord).map((e) => ({
         field: typeof e.field === 'string' ? e.field : '',
         message: typeof e.message === 'string' ? e.message : '',
+        ...(typeof e.code === 'string' ? { code: e.code } : {}),
+        ...(typeof e.row === 'number' ? { row: e.row } : {}),
       }))
     : undefined;
   return {
-    type: typeof body.type === 'string' ? body.type : undefined,
+    // RFC 9457: an absent type means "about:blank".
+    type: typeof body.type === 'string' ? body.type : 'about:blank',
     title: typeof body.title === 'string' ? body.title : '',
     status: typeof body.status === 'number' ? body.status : status,
     detail: typeof body.detail === 'string' ? body.detail : undefined,

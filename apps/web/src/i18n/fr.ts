@@ -111,7 +111,7 @@ const fr = {
     roleTitle: 'Rôle de {name}',
     tempPasswordTitle: 'Mot de passe temporaire',
     tempPasswordBody:
-      "Transmettez ce mot de passe à {name} par un canal sûr. Il ne sera plus affiché ; il devra être changé à la première connexion.",
+      'Transmettez ce mot de passe à {name} par un canal sûr. Il ne sera plus affiché ; il devra être changé à la première connexion.',
     tempPasswordDone: "C'est noté",
   },
   apiKeys: {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, unwrap } from '../../api/client';
-import type { TokenResponse, User } from '../../api/types';
+import type { Locale, TokenResponse, User } from '../../api/types';
 import { setLocale, storedLocale } from '../../i18n';
 
 export const ACCESS_TOKEN_KEY = 'encours.accessToken';
@@ -42,6 +42,8 @@ export const useAuthStore = defineStore('auth', () => {
 
   let refreshing: Promise<boolean> | null = null;
   let restoring: Promise<void> | null = null;
+  /** Locale updates are sent one after the other so the last choice is the one saved. */
+  let savingLocale: Promise<void> = Promise.resolve();
 
   function setTokens(access: string | null, refresh: string | null): void {
     accessToken.value = access;
@@ -69,7 +71,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function login(email: string, password: string): Promise<User> {
-    const session = unwrap(await api.POST('/auth/login', { body: { email, password } }));
+    const session = unwrap(await api.POST('/api/v1/auth/login', { body: { email, password } }));
     setSession(session);
     adoptUserLocale(session.user);
     return session.user;
@@ -79,7 +81,7 @@ export const useAuthStore = defineStore('auth', () => {
     const token = refreshToken.value;
     if (!token) return false;
     try {
-      const result = await api.POST('/auth/refresh', { body: { refreshToken: token } });
+      const result = await api.POST('/api/v1/auth/refresh', { body: { refreshToken: token } });
       if (!result.response.ok || !result.data) return false;
       setSession(result.data);
       return true;
@@ -99,7 +101,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function fetchMe(): Promise<User> {
-    const me = unwrap(await api.GET('/me'));
+    const me = unwrap(await api.GET('/api/v1/me'));
     user.value = me;
     return me;
   }
@@ -133,7 +135,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function logout(): Promise<void> {
     const token = refreshToken.value;
     try {
-      if (token) await api.POST('/auth/logout', { body: { refreshToken: token } });
+      if (token) await api.POST('/api/v1/auth/logout', { body: { refreshToken: token } });
     } catch {
       // offline: the refresh token will expire on its own
     } finally {
@@ -142,8 +144,26 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    unwrap(await api.POST('/auth/password', { body: { currentPassword, newPassword } }));
+    unwrap(await api.POST('/api/v1/auth/password', { body: { currentPassword, newPassword } }));
     if (user.value) user.value = { ...user.value, mustChangePassword: false };
+  }
+
+  /**
+   * Records the UI language on the user's profile (PATCH /me) so it follows them to other
+   * browsers. Best effort: the local choice already applies, a failure only loses the sync.
+   */
+  function saveLocale(locale: Locale): Promise<void> {
+    savingLocale = savingLocale.then(async () => {
+      if (!user.value || !accessToken.value) return;
+      try {
+        const result = await api.PATCH('/api/v1/me', { body: { locale } });
+        // Merged, not replaced: the PATCH answer may leave out optional fields such as tenantName.
+        if (result.data && user.value?.id === result.data.id) user.value = { ...user.value, ...result.data };
+      } catch {
+        // offline: the browser keeps the choice in localStorage
+      }
+    });
+    return savingLocale;
   }
 
   return {
@@ -160,6 +180,7 @@ export const useAuthStore = defineStore('auth', () => {
     restore,
     fetchMe,
     changePassword,
+    saveLocale,
     clearSession,
   };
 });

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, unwrap } from '../../api/client';
-import type { Locale, Role, User } from '../../api/types';
+import type { CreatedUser, CreateUserInput, UpdateUserInput, User } from '../../api/types';
 
 export interface UserQuery {
   page: number;
@@ -23,9 +23,7 @@ export const useUsersStore = defineStore('users', () => {
     const { page, pageSize, q, sort } = query.value;
     loading.value = true;
     try {
-      const result = unwrap(
-        await api.GET('/users', { params: { query: { page, pageSize, sort, ...(q ? { q } : {}) } } }),
-      );
+      const result = unwrap(await api.GET('/api/v1/users', { params: { query: { page, pageSize, sort, ...(q ? { q } : {}) } } }));
       items.value = result.items;
       total.value = result.total;
     } finally {
@@ -33,14 +31,14 @@ export const useUsersStore = defineStore('users', () => {
     }
   }
 
-  async function create(input: { email: string; name: string; role: Role; locale: Locale }) {
-    const created = unwrap(await api.POST('/users', { body: input }));
+  async function create(input: CreateUserInput): Promise<CreatedUser> {
+    const created = unwrap(await api.POST('/api/v1/users', { body: input }));
     await load();
     return created;
   }
 
-  async function update(id: string, patch: { name?: string; role?: Role; active?: boolean }): Promise<User> {
-    const user = unwrap(await api.PATCH('/users/{id}', { params: { path: { id } }, body: patch }));
+  async function update(id: string, patch: UpdateUserInput): Promise<User> {
+    const user = unwrap(await api.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: patch }));
     items.value = items.value.map((u) => (u.id === id ? user : u));
     return user;
   }

@@ -90,8 +90,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Change my name or language' })
   @ApiOkResponse({ type: UserDto })
   @ApiBadRequestResponse({ type: Problem })
-  updateMe(@Body() dto: UpdateMeDto): Promise<UserDto> {
-    this.auth.currentUserId();
-    return this.users.updateMe(dto);
+  async updateMe(@Body() dto: UpdateMeDto): Promise<UserDto> {
+    const userId = this.auth.currentUserId();
+    await this.users.updateMe(dto);
+    return this.auth.me(userId);
   }
 }
