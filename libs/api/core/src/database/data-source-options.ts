@@ -46,7 +46,9 @@ export function dataSourceOptions(input: {
     migrationsTransactionMode: 'each',
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    logging: input.logQueries ? 'all' : ['error'],
+    // Failed queries surface as errors through the problem filter (logged when unexpected);
+    // TypeORM's own error log would also print expected ones such as CHECK violations.
+    logging: input.logQueries ? 'all' : false,
     poolSize: input.poolSize ?? 10,
     extra: { max: input.poolSize ?? 10, application_name: 'encours' },
   };
