@@ -14,5 +14,7 @@ export default defineConfig({
     include: ['tests/**/*.spec.ts'],
     setupFiles: ['tests/setup.ts'],
     restoreMocks: true,
+    // Mounting PrimeVue screens in jsdom takes seconds on a busy machine.
+    testTimeout: 15_000,
   },
 });

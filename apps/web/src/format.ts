@@ -100,6 +100,50 @@ export function formatMoney(amount: MoneyAmount, currency = 'EUR', locale?: AppL
   return formatter.format(decimal as Intl.StringNumericLiteral);
 }
 
+/**
+ * Percentage points as the API sends them (35.71 means 35.71 %): "35,7 %" (fr) / "35.7%"
+ * (en). Empty for null.
+ */
+export function formatPercent(points: number | null | undefined, locale?: AppLocale, digits = 1): string {
+  if (points === null || points === undefined || !Number.isFinite(points)) return '';
+  return new Intl.NumberFormat(intl(locale), {
+    style: 'percent',
+    maximumFractionDigits: digits,
+    minimumFractionDigits: 0,
+  }).format(points / 100);
+}
+
+/** A number of days (DSO, days late): 42.37 → "42,4" (fr). Empty for null. */
+export function formatNumber(value: number | null | undefined, locale?: AppLocale, digits = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '';
+  return new Intl.NumberFormat(intl(locale), { maximumFractionDigits: digits }).format(value);
+}
+
+/**
+ * An amount rounded for chart axes: "1,2 M€" (fr) / "€1.2M" (en). Display only: the
+ * amount is parsed to a float here, never summed.
+ */
+export function formatCompactMoney(amount: MoneyAmount, currency = 'EUR', locale?: AppLocale): string {
+  const decimal = typeof amount === 'string' ? amount.trim() : minorToDecimal(amount, currency);
+  if (!DECIMAL.test(decimal)) return '';
+  return new Intl.NumberFormat(intl(locale), {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  }).format(decimal as Intl.StringNumericLiteral);
+}
+
+/**
+ * A decimal string as a number for a chart's geometry (bar heights). Never use the result
+ * for arithmetic on money: labels and tooltips format the original string.
+ */
+export function chartNumber(amount: string | null | undefined): number {
+  if (amount === null || amount === undefined) return 0;
+  const trimmed = amount.trim();
+  return DECIMAL.test(trimmed) ? Number(trimmed) : 0;
+}
+
 /** Formatters bound to the current UI locale, re-evaluated when the locale changes. */
 export function useFormat() {
   const locale = computed(() => i18n.global.locale.value);
@@ -108,5 +152,7 @@ export function useFormat() {
     date: (value: DateInput) => formatDate(value, locale.value),
     dateTime: (value: DateInput) => formatDateTime(value, locale.value),
     money: (amount: MoneyAmount, currency = 'EUR') => formatMoney(amount, currency, locale.value),
+    percent: (points: number | null | undefined, digits = 1) => formatPercent(points, locale.value, digits),
+    number: (value: number | null | undefined, digits = 1) => formatNumber(value, locale.value, digits),
   };
 }

@@ -8,6 +8,7 @@ import {
   type RouteRecordRaw,
 } from 'vue-router';
 import type { Pinia } from 'pinia';
+import { IMPORT_ROLES, type Role } from './api/types';
 import { useAuthStore } from './features/auth/store';
 import { t } from './i18n';
 import { notify } from './notify';
@@ -23,6 +24,8 @@ declare module 'vue-router' {
     public?: boolean;
     /** Only for role `admin`. */
     requiresAdmin?: boolean;
+    /** Only for these roles. */
+    roles?: readonly Role[];
     /** i18n key of the page title. */
     titleKey?: string;
   }
@@ -35,6 +38,31 @@ export const routes: RouteRecordRaw[] = [
     component: AppLayout,
     children: [
       { path: '', name: 'dashboard', component: DashboardView, meta: { titleKey: 'dashboard.title' } },
+      {
+        path: 'receivables',
+        name: 'receivables',
+        component: () => import('./features/receivables/views/ReceivablesView.vue'),
+        meta: { titleKey: 'receivables.title' },
+      },
+      {
+        path: 'customers',
+        name: 'customers',
+        component: () => import('./features/customers/views/CustomersView.vue'),
+        meta: { titleKey: 'customers.title' },
+      },
+      {
+        path: 'customers/:id',
+        name: 'customer',
+        component: () => import('./features/customers/views/CustomerView.vue'),
+        props: true,
+        meta: { titleKey: 'customer.title' },
+      },
+      {
+        path: 'imports',
+        name: 'imports',
+        component: () => import('./features/imports/views/ImportsView.vue'),
+        meta: { roles: IMPORT_ROLES, titleKey: 'imports.title' },
+      },
       {
         path: 'admin/users',
         name: 'users',
@@ -66,6 +94,10 @@ export async function authGuard(to: RouteLocationNormalized, pinia?: Pinia): Pro
   }
   if (to.meta.requiresAdmin && !auth.isAdmin) {
     notify({ severity: 'warn', summary: t('errors.adminOnly') });
+    return { name: 'dashboard' };
+  }
+  if (to.meta.roles && !to.meta.roles.includes(auth.user?.role as Role)) {
+    notify({ severity: 'warn', summary: t('errors.roleOnly') });
     return { name: 'dashboard' };
   }
   return true;

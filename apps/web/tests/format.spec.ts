@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatMoney, minorToDecimal, toCalendarDate } from '../src/format';
+import {
+  chartNumber,
+  formatCompactMoney,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  minorToDecimal,
+  toCalendarDate,
+} from '../src/format';
 import { setLocale } from '../src/i18n';
 
 /** Intl uses narrow and regular no-break spaces in French; compare with plain spaces. */
@@ -61,5 +71,38 @@ describe('formatMoney', () => {
 describe('toCalendarDate', () => {
   it('reads the local calendar fields of a date picker value', () => {
     expect(toCalendarDate(new Date(2026, 10, 23, 23, 59))).toBe('2026-11-23');
+  });
+});
+
+describe('formatPercent, formatNumber, formatCompactMoney, chartNumber', () => {
+  it('shows percentage points as the API sends them', () => {
+    expect(plain(formatPercent(35.71, 'fr'))).toBe('35,7 %');
+    expect(formatPercent(35.71, 'en')).toBe('35.7%');
+    expect(formatPercent(null, 'fr')).toBe('');
+  });
+
+  it('shows days with one decimal at most', () => {
+    expect(formatNumber(42.37, 'fr')).toBe('42,4');
+    expect(formatNumber(42, 'en', 0)).toBe('42');
+    expect(formatNumber(Number.NaN, 'en')).toBe('');
+  });
+
+  it('abbreviates large amounts for chart axes, from the decimal string', () => {
+    expect(plain(formatCompactMoney('1234567.89', 'EUR', 'fr'))).toBe('1,2 M €');
+    expect(formatCompactMoney('1234567.89', 'EUR', 'en')).toBe('€1.2m');
+    expect(formatCompactMoney('x', 'EUR', 'en')).toBe('');
+  });
+
+  it('turns decimal strings into bar heights, zero for anything else', () => {
+    expect(chartNumber('1234.56')).toBe(1234.56);
+    expect(chartNumber('-10.5')).toBe(-10.5);
+    expect(chartNumber('1e5')).toBe(0);
+    expect(chartNumber(null)).toBe(0);
+  });
+
+  it('formats the amounts of the new screens in French with a no-break space and the euro sign after', () => {
+    expect(plain(formatMoney('1234.56', 'EUR', 'fr'))).toBe('1 234,56 €');
+    expect(plain(formatMoney('-120.00', 'EUR', 'fr'))).toBe('-120,00 €');
+    expect(plain(formatMoney('0.00', 'EUR', 'fr'))).toBe('0,00 €');
   });
 });

@@ -178,3 +178,33 @@ export async function startServer({ demoPassword }) {
     throw error;
   }
 }
+
+/**
+ * `--demo` imports the demo ledger (customers, invoices, payments) after the server is up:
+ * waits until the payments import has finished, so every screen sees the whole ledger.
+ * @param {string} baseUrl
+ * @param {string} demoPassword
+ */
+export async function waitForDemoLedger(baseUrl, demoPassword, timeoutMs = 120_000) {
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: DEMO_ADMIN_EMAIL, password: demoPassword }),
+  });
+  if (login.status !== 200) throw new Error(`demo sign-in failed: ${login.status}`);
+  const { accessToken } = await login.json();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${baseUrl}/api/v1/imports?entity=payments&pageSize=1`, {
+      headers: { Authorization: `Bearer ${accessToken}` },
+    });
+    if (res.status === 200) {
+      const { items } = await res.json();
+      if (items.some((run) => run.status === 'succeeded')) return;
+    } else {
+      await res.body?.cancel();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the demo ledger was not imported within ${timeoutMs / 1000} s`);
+}

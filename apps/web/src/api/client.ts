@@ -87,3 +87,29 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   }
   return result.data as T;
 }
+
+/**
+ * Fetches a file from the API with the session's credentials (a plain link would carry no
+ * token) and hands it to the browser as a download.
+ */
+export async function downloadFile(path: string, filename: string): Promise<void> {
+  const auth = useAuthStore();
+  const send = (token: string | null) =>
+    globalThis.fetch(
+      new Request(new URL(path, window.location.origin), { headers: token ? { Authorization: bearer(token) } : {} }),
+    );
+  let response = await send(auth.accessToken);
+  if (response.status === 401 && (await auth.refresh())) response = await send(auth.accessToken);
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => null);
+    throw new ApiError(response.status, body);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -576,8 +576,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Push a batch of customers from the ERP (JSON array, NDJSON or CSV)
-         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer.
+         * Push a batch of customers from the ERP (JSON array, NDJSON, CSV, or a CSV / XLSX file upload)
+         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer. A file goes in the multipart field `file`: CSV (, ; or tab; UTF-8 or Windows-1252) or XLSX (first sheet or ?sheet=, header row), same mapping options, at most 50 MB. Imports of more than 10,000 rows and file uploads run in the background: the answer is 202 with a statusUrl to poll (GET /imports/{id}), unless async=false or dryRun=true for an upload of at most 10,000 rows.
          */
         post: operations["Imports_importCustomers"];
         delete?: never;
@@ -596,8 +596,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Push a batch of invoices from the ERP (JSON array, NDJSON or CSV)
-         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer.
+         * Push a batch of invoices from the ERP (JSON array, NDJSON, CSV, or a CSV / XLSX file upload)
+         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer. A file goes in the multipart field `file`: CSV (, ; or tab; UTF-8 or Windows-1252) or XLSX (first sheet or ?sheet=, header row), same mapping options, at most 50 MB. Imports of more than 10,000 rows and file uploads run in the background: the answer is 202 with a statusUrl to poll (GET /imports/{id}), unless async=false or dryRun=true for an upload of at most 10,000 rows.
          */
         post: operations["Imports_importInvoices"];
         delete?: never;
@@ -616,8 +616,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Push a batch of credit-notes from the ERP (JSON array, NDJSON or CSV)
-         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer.
+         * Push a batch of credit-notes from the ERP (JSON array, NDJSON, CSV, or a CSV / XLSX file upload)
+         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer. A file goes in the multipart field `file`: CSV (, ; or tab; UTF-8 or Windows-1252) or XLSX (first sheet or ?sheet=, header row), same mapping options, at most 50 MB. Imports of more than 10,000 rows and file uploads run in the background: the answer is 202 with a statusUrl to poll (GET /imports/{id}), unless async=false or dryRun=true for an upload of at most 10,000 rows.
          */
         post: operations["Imports_importCreditNotes"];
         delete?: never;
@@ -636,8 +636,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Push a batch of payments from the ERP (JSON array, NDJSON or CSV)
-         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer.
+         * Push a batch of payments from the ERP (JSON array, NDJSON, CSV, or a CSV / XLSX file upload)
+         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer. A file goes in the multipart field `file`: CSV (, ; or tab; UTF-8 or Windows-1252) or XLSX (first sheet or ?sheet=, header row), same mapping options, at most 50 MB. Imports of more than 10,000 rows and file uploads run in the background: the answer is 202 with a statusUrl to poll (GET /imports/{id}), unless async=false or dryRun=true for an upload of at most 10,000 rows.
          */
         post: operations["Imports_importPayments"];
         delete?: never;
@@ -656,8 +656,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Push a batch of allocations from the ERP (JSON array, NDJSON or CSV)
-         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer.
+         * Push a batch of allocations from the ERP (JSON array, NDJSON, CSV, or a CSV / XLSX file upload)
+         * @description Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. Send an Idempotency-Key header to make retries safe: a replay returns the first answer. A file goes in the multipart field `file`: CSV (, ; or tab; UTF-8 or Windows-1252) or XLSX (first sheet or ?sheet=, header row), same mapping options, at most 50 MB. Imports of more than 10,000 rows and file uploads run in the background: the answer is 202 with a statusUrl to poll (GET /imports/{id}), unless async=false or dryRun=true for an upload of at most 10,000 rows.
          */
         post: operations["Imports_importAllocations"];
         delete?: never;
@@ -729,6 +729,180 @@ export interface paths {
         put?: never;
         /** Save the CSV column mapping of a source system for one entity (replaces the previous one) */
         post: operations["Imports_saveMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customer's timeline, newest first
+         * @description Notes, calls and what other modules record, merged with facts of the ledger (invoice and credit note issued, payment received with the invoices it settled, invoice fully paid, item closed by a snapshot import, invoice overdue). Keyset pagination: pass `nextCursor` as `before`.
+         */
+        get: operations["Timeline_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note to the customer's timeline */
+        post: operations["Timeline_addNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log a phone call with the customer on its timeline */
+        post: operations["Timeline_logCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer 360: the customer, its contacts, exposure, payer profile, last payment and first open items
+         * @description Amounts are decimal strings in the customer's currency (items in other currencies are listed in exposure.otherCurrencies); overdue = due date before today in the tenant's time zone.
+         */
+        get: operations["Customer360_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receivables/jobs/invoice-overdue/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the invoice-overdue job now for the caller's tenant
+         * @description Publishes `invoice.overdue` (and records it on the timeline) for every open invoice past its due date not yet announced; skipped if a run is in progress.
+         */
+        post: operations["ReceivablesJobs_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receivables/ageing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ageing (balance âgée) at a date, optionally per group
+         * @description Open invoices minus open credit notes, converted into the tenant currency at the latest exchange rate on or before asOf (items without a rate are left out and listed in missingRates; amounts are converted per currency and bucket). Buckets by days past the due date (not_due, 1-30, ...) or since issue. `overdue` = items due strictly before asOf. Written-off items are left out. asOf = today reads trigger-maintained aggregates (groupBy=customer pages through an index on the per-customer balance when sorted by total or overdue); any other asOf, or groupBy businessUnit, salesperson or segment, recomputes from the items (slower). Allocations dated after today are ignored for today.
+         */
+        get: operations["Reporting_ageing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receivables/aggregates/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Checks the reporting aggregates against a recomputation from the open items (this tenant)
+         * @description ok = true when receivable_open_balance, receivable_customer_balance and receivable_monthly_sales match.
+         */
+        get: operations["Reporting_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receivables KPIs at a date (DSO, BPDSO, ADD, CEI, overdue, turnover) with a monthly history
+         * @description Sales = invoices issued (TTC) minus credit notes, per calendar month of issue. Periods: the month of asOf counts its days 1..asOf (the whole month when asOf is a month end); sales3m, dsoSimple and bestPossibleDso use that month and the two before, days = their day count; count-back DSO consumes months latest first (24 at most); CEI covers the month of asOf with opening receivables at the previous month end; turnover = sales of 12 months / average receivables at asOf and the 12 previous month ends. History points are month ends (the current, unfinished month is not one), each converted at its own rate. Formulas: @encours/domain (see DOMAIN.md).
+         */
+        get: operations["Reporting_kpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/payer-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payer profile of a customer: amount-weighted days late of invoices paid in the last 6 and 12 months, trend
+         * @description Paid invoices = fully settled through allocations; paid date = the latest allocation date. Invoices closed by a snapshot (settled outside the ledger) are left out: their payment date is unknown.
+         */
+        get: operations["Reporting_payerProfile"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1715,9 +1889,23 @@ export interface components {
             mode: "upsert" | "snapshot";
             dryRun: boolean;
             /** @enum {string} */
-            status: "running" | "succeeded" | "partially_succeeded" | "failed";
+            status: "queued" | "running" | "succeeded" | "partially_succeeded" | "rejected" | "failed";
             counts: components["schemas"]["ImportCountsDto"];
             errors: components["schemas"]["ImportRowErrorDto"][];
+        };
+        ImportQueuedDto: {
+            /**
+             * Format: uuid
+             * @description The import run
+             */
+            importId: string;
+            /** @enum {string} */
+            status: "queued";
+            /**
+             * @description Poll it for progress and the result
+             * @example /api/v1/imports/0b5d6c57-8f39-4d1c-9a61-3f0d2d6f1e11
+             */
+            statusUrl: string;
         };
         ImportRunDto: {
             /** Format: uuid */
@@ -1727,15 +1915,23 @@ export interface components {
             /** @enum {string} */
             source: "api" | "file";
             /** @enum {string} */
-            format: "json" | "ndjson" | "csv";
+            format: "json" | "ndjson" | "csv" | "xlsx";
+            /**
+             * @description The uploaded file
+             * @example factures-2026-03.xlsx
+             */
+            fileName: string | null;
             /** @enum {string} */
             mode: "upsert" | "snapshot";
             dryRun: boolean;
             partial: boolean;
-            /** @enum {string} */
-            status: "running" | "succeeded" | "partially_succeeded" | "failed";
             /**
-             * @description 0..100
+             * @description queued → running → succeeded | partially_succeeded | rejected (row errors, nothing written) | failed
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "partially_succeeded" | "rejected" | "failed";
+            /**
+             * @description 0..100: rows processed / rows received
              * @example 100
              */
             progress: number;
@@ -1785,6 +1981,494 @@ export interface components {
             columns: Record<string, never>;
             /** @enum {string} */
             delimiter?: "," | ";" | "tab";
+        };
+        TimelineAuthorDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Claire Martin */
+            name: string;
+        };
+        TimelineRelatedDto: {
+            /**
+             * @description invoice, credit_note, payment, contact, or a kind of a later module
+             * @example invoice
+             */
+            kind: string;
+            /** @example 0b6f7c1e-6a43-4a39-9f57-3c1f1f0e6a10 */
+            id: string;
+            /** @example F2026-0042 */
+            label: string;
+        };
+        TimelineItemDto: {
+            /**
+             * @description A uuid for recorded entries; `<fact>:<uuid>` for facts derived from the ledger
+             * @example issued:0b6f7c1e-6a43-4a39-9f57-3c1f1f0e6a10
+             */
+            id: string;
+            /**
+             * @description note, call, invoice.issued, credit_note.issued, payment.received, invoice.paid, invoice.closed, credit_note.closed, invoice.overdue, or `<module>.<what>` from later modules
+             * @example invoice.issued
+             */
+            type: string;
+            /**
+             * @description Calendar dates of the ledger are midnight UTC
+             * @example 2026-01-10T00:00:00.000Z
+             */
+            occurredAt: string;
+            /** @example Invoice F2026-0042 issued */
+            title: string;
+            /** @example Spoke to the accountant: payment run on Friday. */
+            body?: string;
+            /** @example 1200.00 */
+            amount?: string;
+            /** @example EUR */
+            currency?: string;
+            /**
+             * @description The module that recorded or derived it
+             * @example receivables
+             */
+            source: string;
+            author?: components["schemas"]["TimelineAuthorDto"];
+            related?: components["schemas"]["TimelineRelatedDto"];
+            /**
+             * @description Details by type (call outcome, allocations of a payment, days late...)
+             * @example {
+             *       "outcome": "reached"
+             *     }
+             */
+            data?: {
+                [key: string]: unknown;
+            };
+        };
+        TimelinePageDto: {
+            items: components["schemas"]["TimelineItemDto"][];
+            /**
+             * @description Pass as `before` to get the next (older) page; null on the last page
+             * @example 2026-01-10T00:00:00.000Z~issued:0b6f7c1e-6a43-4a39-9f57-3c1f1f0e6a10
+             */
+            nextCursor: string | null;
+        };
+        CreateNoteDto: {
+            /** @example Customer asks for a copy of invoice F2026-0042. */
+            text: string;
+        };
+        CreateCallDto: {
+            /**
+             * Format: uuid
+             * @description A contact of this customer
+             */
+            contactId?: string;
+            /**
+             * @example promise
+             * @enum {string}
+             */
+            outcome: "reached" | "no_answer" | "wrong_contact" | "promise" | "dispute" | "voicemail";
+            /** @example Promised to pay F2026-0042 by the end of the week. */
+            notes?: string;
+            /**
+             * @description When the call took place; now by default; not in the future
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt?: string;
+        };
+        Customer360CustomerDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Reference of the customer in the ERP
+             * @example C00042
+             */
+            externalRef: string;
+            /** @example Dupont Matériaux SAS */
+            name: string;
+            /** @example 552100554 */
+            siren: string | null;
+            /** @example 55210055400013 */
+            siret: string | null;
+            /** @example FR40552100554 */
+            vatNumber: string | null;
+            /** @example FR */
+            country: string;
+            billingAddress: components["schemas"]["AddressDto"] | null;
+            shippingAddress: components["schemas"]["AddressDto"] | null;
+            /**
+             * @example fr
+             * @enum {string}
+             */
+            language: "fr" | "en";
+            /** Format: uuid */
+            legalEntityId: string | null;
+            /** Format: uuid */
+            businessUnitId: string | null;
+            /** Format: uuid */
+            salespersonId: string | null;
+            /** @example 45 */
+            paymentTermsDays: number | null;
+            /** @example EUR */
+            currency: string;
+            /** @example BTP */
+            segment: string | null;
+            /**
+             * @example [
+             *       "key-account"
+             *     ]
+             */
+            tags: string[];
+            /** @example false */
+            blocked: boolean;
+            /** @example 2026-03-01T10:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-03-01T10:00:00.000Z */
+            updatedAt: string;
+        };
+        CurrencyExposureDto: {
+            /** @example USD */
+            currency: string;
+            /** @example 1500.00 */
+            openAmount: string;
+            /** @example 500.00 */
+            overdueAmount: string;
+            /** @example 2 */
+            openItems: number;
+        };
+        ExposureDto: {
+            /**
+             * @description Open amount of the open invoices (overdueAmount + notDueAmount)
+             * @example 4200.00
+             */
+            openAmount: string;
+            /**
+             * @description Open amount of the invoices past their due date
+             * @example 1700.00
+             */
+            overdueAmount: string;
+            /**
+             * @description Open amount of the disputed invoices (overdue or not)
+             * @example 300.00
+             */
+            disputedAmount: string;
+            /** @example 2500.00 */
+            notDueAmount: string;
+            /**
+             * @description Open invoices
+             * @example 4
+             */
+            openItems: number;
+            /** @example 2 */
+            overdueItems: number;
+            /**
+             * @description Days past due of the oldest overdue invoice
+             * @example 41
+             */
+            oldestOverdueDays: number | null;
+            /**
+             * @description Open credit notes and unallocated payments, not yet applied to invoices
+             * @example 150.00
+             */
+            unappliedCreditAmount: string;
+            /**
+             * @description The customer's currency: every amount above is in it
+             * @example EUR
+             */
+            currency: string;
+            /** @description Open invoices in other currencies, not converted */
+            otherCurrencies: components["schemas"]["CurrencyExposureDto"][];
+        };
+        PayerProfileDto: {
+            /** Format: uuid */
+            customerId: string;
+            /** @example 2026-03-31 */
+            asOf: string;
+            avgDaysLate6m: number | null;
+            avgDaysLate12m: number | null;
+            shareLate12m: number | null;
+            shareLateAmount12m: number | null;
+            /** @enum {string|null} */
+            trend: "improving" | "stable" | "worsening" | null;
+            invoiceCount12m: number;
+        };
+        LastPaymentDto: {
+            /** @example 2026-02-27 */
+            date: string;
+            /** @example 1200.00 */
+            amount: string;
+            /** @example EUR */
+            currency: string;
+        };
+        OpenItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "invoice" | "credit_note";
+            /** @example F2026-0042 */
+            number: string;
+            /** @example F2026-0042 */
+            externalRef: string;
+            /** @example 2026-01-10 */
+            issueDate: string;
+            /** @example 2026-02-09 */
+            dueDate: string;
+            /** @example 1200.00 */
+            amount: string;
+            /** @example 700.00 */
+            openAmount: string;
+            /** @example EUR */
+            currency: string;
+            /** @enum {string} */
+            status: "open" | "partially_paid" | "paid" | "written_off";
+            /** @example false */
+            disputed: boolean;
+            /**
+             * @description Days past the due date as of today (tenant time zone); 0 when not due
+             * @example 19
+             */
+            daysPastDue: number;
+        };
+        Customer360Dto: {
+            customer: components["schemas"]["Customer360CustomerDto"];
+            contacts: components["schemas"]["ContactDto"][];
+            exposure: components["schemas"]["ExposureDto"];
+            /** @description From the customer's invoices fully paid (paid date = date of the last allocation) in its currency; windows end today */
+            payerProfile: components["schemas"]["PayerProfileDto"];
+            lastPayment?: components["schemas"]["LastPaymentDto"] | null;
+            /** @description The first 20 open invoices and credit notes by due date */
+            openItems: components["schemas"]["OpenItemDto"][];
+            /**
+             * @description The day the figures are computed for (tenant time zone)
+             * @example 2026-03-01
+             */
+            asOf: string;
+        };
+        JobOutcomeDto: {
+            /**
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed" | "skipped";
+            /**
+             * Format: uuid
+             * @description The job_run row (see GET /job-runs)
+             */
+            runId?: string;
+            /**
+             * @example {
+             *       "announced": 3
+             *     }
+             */
+            counts?: {
+                [key: string]: number;
+            };
+            error?: string;
+        };
+        AgeingBucketDto: {
+            /** @example 1-30 */
+            label: string;
+            /** @example 1 */
+            minDays: number | null;
+            /** @example 30 */
+            maxDays: number | null;
+        };
+        AgeingTotalsDto: {
+            /**
+             * @description Per bucket, in the order of buckets
+             * @example [
+             *       "1000.00",
+             *       "250.00"
+             *     ]
+             */
+            amounts: string[];
+            /** @example 1250.00 */
+            total: string;
+            /**
+             * @description Open amount of items due strictly before asOf
+             * @example 250.00
+             */
+            overdue: string;
+            /**
+             * @description Open items
+             * @example 12
+             */
+            count: number;
+        };
+        AgeingGroupDto: {
+            /**
+             * @description Per bucket, in the order of buckets
+             * @example [
+             *       "1000.00",
+             *       "250.00"
+             *     ]
+             */
+            amounts: string[];
+            /** @example 1250.00 */
+            total: string;
+            /**
+             * @description Open amount of items due strictly before asOf
+             * @example 250.00
+             */
+            overdue: string;
+            /**
+             * @description Open items
+             * @example 12
+             */
+            count: number;
+            /** @description Id (customer, entity...), segment or currency; null = none */
+            key: string | null;
+            /** @example Dupont Matériaux SAS */
+            label: string;
+        };
+        AgeingGroupsDto: {
+            items: components["schemas"]["AgeingGroupDto"][];
+            /** @example 137 */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 50 */
+            pageSize: number;
+        };
+        MissingRateDto: {
+            /** @example USD */
+            currency: string;
+            /**
+             * @description Items left out for want of a rate
+             * @example 3
+             */
+            count: number;
+        };
+        AgeingDto: {
+            /** @example 2026-03-31 */
+            asOf: string;
+            /** @enum {string} */
+            basis: "due" | "issue";
+            /**
+             * @description The tenant's default currency: every amount is converted into it
+             * @example EUR
+             */
+            currency: string;
+            buckets: components["schemas"]["AgeingBucketDto"][];
+            totals: components["schemas"]["AgeingTotalsDto"];
+            groups?: components["schemas"]["AgeingGroupsDto"];
+            missingRates: components["schemas"]["MissingRateDto"][];
+        };
+        AggregateDifferenceDto: {
+            /** @enum {string} */
+            table: "open_balance" | "customer_balance" | "monthly_sales";
+            /** @description The aggregate key, as text */
+            key: string;
+            /** @description Value held by the aggregate */
+            stored: string | null;
+            /** @description Value recomputed from receivable_item */
+            expected: string | null;
+        };
+        AggregateCheckDto: {
+            ok: boolean;
+            /** @description At most 100 */
+            differences: components["schemas"]["AggregateDifferenceDto"][];
+        };
+        KpiValuesDto: {
+            /**
+             * @description Open receivables at asOf (invoices minus credit notes)
+             * @example 1400.00
+             */
+            receivables: string;
+            /**
+             * @description Not yet due at asOf (due date on or after asOf)
+             * @example 900.00
+             */
+            currentReceivables: string;
+            /**
+             * @description Due strictly before asOf
+             * @example 500.00
+             */
+            overdueAmount: string;
+            /**
+             * @description overdue / receivables x 100
+             * @example 35.71
+             */
+            overdueShare: number | null;
+            /**
+             * @description current / receivables x 100
+             * @example 64.29
+             */
+            percentCurrent: number | null;
+            /**
+             * @description Open amount of disputed items (current dispute flag)
+             * @example 0.00
+             */
+            disputedAmount: string;
+            /**
+             * @description Sales (invoices issued TTC minus credit notes) of the 3 calendar months ending at asOf: the month of asOf up to asOf and the two months before
+             * @example 1600.00
+             */
+            sales3m: string;
+            /**
+             * @description Count-back DSO: receivables exhausted by the sales of the month of asOf (its days 1..asOf), then of each full month before (24 months at most)
+             * @example 81.14
+             */
+            dsoCountBack: number | null;
+            /**
+             * @description receivables / sales3m x days of those 3 months
+             * @example 79.63
+             */
+            dsoSimple: number | null;
+            /**
+             * @description currentReceivables / sales3m x days of those 3 months
+             * @example 51.19
+             */
+            bestPossibleDso: number | null;
+            /**
+             * @description Average days delinquent = dsoSimple - bestPossibleDso
+             * @example 28.44
+             */
+            add: number | null;
+            /**
+             * @description Collection effectiveness index over the month of asOf: opening = receivables at the previous month end, sales = sales of the month up to asOf
+             * @example 85.2
+             */
+            cei: number | null;
+            /**
+             * @description Sales of the 12 calendar months ending at asOf / average receivables at asOf and the 12 previous month ends (13 points)
+             * @example 6.1
+             */
+            turnover: number | null;
+        };
+        KpiGroupDto: {
+            key: string | null;
+            label: string;
+            kpis: components["schemas"]["KpiValuesDto"];
+        };
+        KpiHistoryPointDto: {
+            /** @example 2026-02 */
+            month: string;
+            /**
+             * @description The month end
+             * @example 2026-02-28
+             */
+            asOf: string;
+            dsoCountBack: number | null;
+            dsoSimple: number | null;
+            bestPossibleDso: number | null;
+            overdueShare: number | null;
+            /** @example 1400.00 */
+            receivables: string;
+            /** @example 500.00 */
+            overdueAmount: string;
+        };
+        KpisDto: {
+            /** @example 2026-03-31 */
+            asOf: string;
+            /** @example EUR */
+            currency: string;
+            kpis: components["schemas"]["KpiValuesDto"];
+            /** @description One page of groups, by receivables desc (see groupCount) */
+            groups?: components["schemas"]["KpiGroupDto"][];
+            /**
+             * @description Number of groups with open receivables
+             * @example 137
+             */
+            groupCount?: number;
+            /** @description Month ends before asOf (or asOf itself when a month end), latest first */
+            history: components["schemas"]["KpiHistoryPointDto"][];
+            missingRates: components["schemas"]["MissingRateDto"][];
         };
     };
     responses: never;
@@ -4177,6 +4861,10 @@ export interface operations {
                 mappingId?: string;
                 /** @description file when a person uploads a file from the web app */
                 source?: "api" | "file";
+                /** @description XLSX upload: the worksheet to read (default: the first one) */
+                sheet?: string;
+                /** @description Run in the background (202 + statusUrl). Default: in the background for more than 10,000 rows and for file uploads; false runs an upload of at most 10,000 rows in the request (a dryRun upload always does) */
+                async?: boolean;
             };
             header: {
                 "idempotency-key": string;
@@ -4190,13 +4878,40 @@ export interface operations {
             content: {
                 "application/json": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
                 "application/x-ndjson": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
                 "text/csv": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
             };
         };
         responses: {
@@ -4206,6 +4921,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResultDto"];
+                };
+            };
+            /** @description Queued: poll statusUrl for progress and the result */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportQueuedDto"];
                 };
             };
             400: {
@@ -4227,6 +4951,24 @@ export interface operations {
             };
             /** @description Role or API-key scope not sufficient */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description File larger than 50 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported body or file type (e.g. .xls) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4264,6 +5006,10 @@ export interface operations {
                 mappingId?: string;
                 /** @description file when a person uploads a file from the web app */
                 source?: "api" | "file";
+                /** @description XLSX upload: the worksheet to read (default: the first one) */
+                sheet?: string;
+                /** @description Run in the background (202 + statusUrl). Default: in the background for more than 10,000 rows and for file uploads; false runs an upload of at most 10,000 rows in the request (a dryRun upload always does) */
+                async?: boolean;
             };
             header: {
                 "idempotency-key": string;
@@ -4277,13 +5023,40 @@ export interface operations {
             content: {
                 "application/json": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
                 "application/x-ndjson": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
                 "text/csv": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
             };
         };
         responses: {
@@ -4293,6 +5066,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResultDto"];
+                };
+            };
+            /** @description Queued: poll statusUrl for progress and the result */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportQueuedDto"];
                 };
             };
             400: {
@@ -4314,6 +5096,24 @@ export interface operations {
             };
             /** @description Role or API-key scope not sufficient */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description File larger than 50 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported body or file type (e.g. .xls) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4351,6 +5151,10 @@ export interface operations {
                 mappingId?: string;
                 /** @description file when a person uploads a file from the web app */
                 source?: "api" | "file";
+                /** @description XLSX upload: the worksheet to read (default: the first one) */
+                sheet?: string;
+                /** @description Run in the background (202 + statusUrl). Default: in the background for more than 10,000 rows and for file uploads; false runs an upload of at most 10,000 rows in the request (a dryRun upload always does) */
+                async?: boolean;
             };
             header: {
                 "idempotency-key": string;
@@ -4364,13 +5168,40 @@ export interface operations {
             content: {
                 "application/json": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
                 "application/x-ndjson": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
                 "text/csv": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
             };
         };
         responses: {
@@ -4380,6 +5211,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResultDto"];
+                };
+            };
+            /** @description Queued: poll statusUrl for progress and the result */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportQueuedDto"];
                 };
             };
             400: {
@@ -4401,6 +5241,24 @@ export interface operations {
             };
             /** @description Role or API-key scope not sufficient */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description File larger than 50 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported body or file type (e.g. .xls) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4438,6 +5296,10 @@ export interface operations {
                 mappingId?: string;
                 /** @description file when a person uploads a file from the web app */
                 source?: "api" | "file";
+                /** @description XLSX upload: the worksheet to read (default: the first one) */
+                sheet?: string;
+                /** @description Run in the background (202 + statusUrl). Default: in the background for more than 10,000 rows and for file uploads; false runs an upload of at most 10,000 rows in the request (a dryRun upload always does) */
+                async?: boolean;
             };
             header: {
                 "idempotency-key": string;
@@ -4451,13 +5313,40 @@ export interface operations {
             content: {
                 "application/json": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
                 "application/x-ndjson": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
                 "text/csv": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
             };
         };
         responses: {
@@ -4467,6 +5356,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResultDto"];
+                };
+            };
+            /** @description Queued: poll statusUrl for progress and the result */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportQueuedDto"];
                 };
             };
             400: {
@@ -4488,6 +5386,24 @@ export interface operations {
             };
             /** @description Role or API-key scope not sufficient */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description File larger than 50 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported body or file type (e.g. .xls) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4525,6 +5441,10 @@ export interface operations {
                 mappingId?: string;
                 /** @description file when a person uploads a file from the web app */
                 source?: "api" | "file";
+                /** @description XLSX upload: the worksheet to read (default: the first one) */
+                sheet?: string;
+                /** @description Run in the background (202 + statusUrl). Default: in the background for more than 10,000 rows and for file uploads; false runs an upload of at most 10,000 rows in the request (a dryRun upload always does) */
+                async?: boolean;
             };
             header: {
                 "idempotency-key": string;
@@ -4538,13 +5458,40 @@ export interface operations {
             content: {
                 "application/json": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
                 "application/x-ndjson": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
                 "text/csv": {
                     [key: string]: unknown;
-                }[] | string;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                }[] | string | {
+                    /**
+                     * Format: binary
+                     * @description A .csv or .xlsx file
+                     */
+                    file: string;
+                };
             };
         };
         responses: {
@@ -4554,6 +5501,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResultDto"];
+                };
+            };
+            /** @description Queued: poll statusUrl for progress and the result */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportQueuedDto"];
                 };
             };
             400: {
@@ -4575,6 +5531,24 @@ export interface operations {
             };
             /** @description Role or API-key scope not sufficient */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description File larger than 50 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported body or file type (e.g. .xls) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4811,6 +5785,477 @@ export interface operations {
             };
             /** @description Role or API-key scope not sufficient */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Timeline_list: {
+        parameters: {
+            query?: {
+                /** @description Items strictly older than this ISO timestamp, or the `nextCursor` of the previous page */
+                before?: string;
+                limit?: number;
+                /** @description Comma-separated types or families (`invoice` = invoice.issued, invoice.paid, invoice.closed, invoice.overdue) */
+                types?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePageDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Timeline_addNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNoteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineItemDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Timeline_logCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCallDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineItemDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Customer360_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer360Dto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReceivablesJobs_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOutcomeDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Reporting_ageing: {
+        parameters: {
+            query?: {
+                /** @description Closing date (YYYY-MM-DD), default today in Europe/Paris. A past date rebuilds the ledger as it stood: items issued on or before asOf, open amount = amount - allocations dated on or before asOf (closings outside the ledger count from their closed_at). asOf = today reads aggregates kept up to date by triggers; any other date recomputes exactly (slower). */
+                asOf?: string;
+                /** @description Age by days past the due date or since issue */
+                basis?: "due" | "issue";
+                /** @description Upper bounds of the dated buckets, in days, increasing */
+                buckets?: string;
+                /** @description Adds one line per group (paged) */
+                groupBy?: "customer" | "entity" | "businessUnit" | "salesperson" | "segment" | "currency";
+                page?: number;
+                pageSize?: number;
+                /** @description Group order: total, overdue, count or label, - for descending (default -total) */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgeingDto"];
+                };
+            };
+            /** @description Bad asOf, buckets, basis, groupBy or sort (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Reporting_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AggregateCheckDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Reporting_kpis: {
+        parameters: {
+            query?: {
+                /** @description Closing date (YYYY-MM-DD), default today in Europe/Paris. A past date rebuilds the ledger as it stood: items issued on or before asOf, open amount = amount - allocations dated on or before asOf (closings outside the ledger count from their closed_at). asOf = today reads aggregates kept up to date by triggers; any other date recomputes exactly (slower). */
+                asOf?: string;
+                /** @description Adds the KPIs of each group (one page, by receivables desc) */
+                groupBy?: "customer" | "entity" | "businessUnit" | "salesperson" | "segment" | "currency";
+                /** @description Month ends in the history */
+                historyMonths?: number;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpisDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Reporting_payerProfile: {
+        parameters: {
+            query?: {
+                /** @description Closing date (YYYY-MM-DD), default today in Europe/Paris. A past date rebuilds the ledger as it stood: items issued on or before asOf, open amount = amount - allocations dated on or before asOf (closings outside the ledger count from their closed_at). asOf = today reads aggregates kept up to date by triggers; any other date recomputes exactly (slower). */
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayerProfileDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -101,6 +101,16 @@ export class ProblemFilter implements ExceptionFilter {
           headers: {},
         };
       }
+      if (pg?.code === '40P01' || pg?.code === '40001') {
+        // A deadlock or serialization failure rolled the whole request back: safe to retry.
+        return {
+          status: HttpStatus.SERVICE_UNAVAILABLE,
+          code: 'concurrent-update',
+          detail: 'Another write on the same data ran at the same time; nothing was written. Retry the request.',
+          errors: [],
+          headers: { 'Retry-After': '1' },
+        };
+      }
       if (pg?.code === '22P02' || pg?.code === '22007' || pg?.code === '22008') {
         return { status: 400, code: 'bad-request', detail: 'A value has the wrong format', errors: [], headers: {} };
       }

@@ -54,10 +54,18 @@ export class DomainEvents {
   async publishMany(manager: EntityManager, tenantId: string, events: DomainEvent[]): Promise<string[]> {
     if (!isUuid(tenantId)) throw new Error(`publish: tenantId must be a uuid, got "${tenantId}"`);
     if (!events.length) return [];
-    const rows = events.map((e) => {
+    for (const e of events) {
       if (!isKnownEventType(e.type)) throw new Error(`publish: unknown event type "${e.type}"; add it with registerEventType()`);
-      return outboxRow(tenantId, e);
-    });
+    }
+    // Most tenants have no subscription for most events: skip building and sending the envelopes.
+    const types = [...new Set(events.map((e) => e.type))];
+    const [{ listened }] = await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM webhook_subscription
+                       WHERE tenant_id = $1 AND active AND (event_types && $2::text[] OR '*' = ANY (event_types))) AS listened`,
+      [tenantId, types],
+    );
+    if (!listened) return events.map(() => randomUUID());
+    const rows = events.map((e) => outboxRow(tenantId, e));
     await manager.query(
       `INSERT INTO webhook_delivery (tenant_id, subscription_id, event_id, event_type, payload, dedupe_key, status, attempts, next_attempt_at)
        SELECT s.tenant_id, s.id, e.event_id, e.event_type, e.envelope, e.dedupe_key, 'pending', 0, now()

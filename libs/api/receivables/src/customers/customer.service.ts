@@ -1,8 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { BusinessUnit, ConflictError, LegalEntity, TenantDb, toPage, User, type Page, type TenantTx } from '@encours/api-core';
+import {
+  BusinessUnit,
+  ConflictError,
+  DomainEvents,
+  LegalEntity,
+  TenantDb,
+  toPage,
+  User,
+  type Page,
+  type TenantTx,
+} from '@encours/api-core';
 import { CustomerContact, Customer } from './customer.entity.js';
 import type { CreateCustomerDto, CustomerDto, CustomerQuery, UpdateCustomerDto } from './customer.dto.js';
 import { CSV_EXPORT_LIMIT } from '../shared/list.js';
+import { assertInPortfolio, restrictToPortfolio } from '../shared/portfolio.js';
 
 export function toCustomerDto(c: Customer): CustomerDto {
   return {
@@ -46,10 +57,13 @@ const SORTABLE: Record<string, string> = {
 
 @Injectable()
 export class CustomerService {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly events: DomainEvents,
+  ) {}
 
   async list(q: CustomerQuery, all = false): Promise<Page<CustomerDto>> {
-    const qb = this.db.repo(Customer).qb('c');
+    const qb = restrictToPortfolio(this.db.repo(Customer).qb('c'), 'c');
     if (q.q)
       qb.andWhere('(c.name ILIKE :q OR c.external_ref ILIKE :q OR c.siren = :exact)', {
         q: `%${q.q.replace(/[%_\\]/g, '\\$&')}%`,
@@ -67,6 +81,7 @@ export class CustomerService {
 
   async get(id: string): Promise<CustomerDto> {
     const c = await this.db.repo(Customer).get(id);
+    assertInPortfolio(c);
     c.contacts = await this.db
       .repo(CustomerContact)
       .find({ where: { customerId: c.id }, order: { primary: 'DESC', name: 'ASC' } });
@@ -81,6 +96,21 @@ export class CustomerService {
       const { contacts, ...fields } = dto;
       const saved = await repo.save(repo.create({ ...fields, siren: dto.siren ?? dto.siret?.slice(0, 9) ?? null }));
       if (contacts) await this.replaceContacts(tx, saved.id, contacts);
+      await this.events.publish(
+        tx.manager,
+        tx.tenantId,
+        'customer.created',
+        {
+          customerId: saved.id,
+          externalRef: saved.externalRef,
+          name: saved.name,
+          siren: saved.siren,
+          country: saved.country,
+          currency: saved.currency,
+          segment: saved.segment ?? null,
+        },
+        { dedupeKey: saved.id },
+      );
       return saved.id;
     });
     return this.get(id);

@@ -1,10 +1,17 @@
 import { TenantEntity } from '@encours/api-core';
-import { Column, Entity, Index } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, OneToOne, type Relation } from 'typeorm';
 import type { FieldError } from '@encours/api-core';
 
 export const IMPORT_ENTITIES = ['customers', 'invoices', 'credit-notes', 'payments', 'allocations'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
-export type ImportStatus = 'running' | 'succeeded' | 'partially_succeeded' | 'failed';
+/**
+ * queued → running → succeeded | partially_succeeded | rejected (row errors, nothing written) |
+ * failed (could not run). Synchronous imports record their final status at once.
+ */
+export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'partially_succeeded', 'rejected', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+export const IMPORT_FORMATS = ['json', 'ndjson', 'csv', 'xlsx'] as const;
+export type ImportRunFormat = (typeof IMPORT_FORMATS)[number];
 
 export interface ImportCounts {
   received: number;
@@ -18,6 +25,7 @@ export interface ImportCounts {
 /** One ERP push or file upload: who, what, how it went (history and error report). */
 @Entity('import_run')
 @Index('ix_import_run_tenant_created', ['tenantId', 'createdAt'])
+@Index('ix_import_run_pending', ['createdAt'], { where: `status IN ('queued', 'running')` })
 export class ImportRun extends TenantEntity {
   @Column({ type: 'varchar', length: 20 })
   entity: ImportEntity;
@@ -26,7 +34,7 @@ export class ImportRun extends TenantEntity {
   source: 'api' | 'file';
 
   @Column({ type: 'varchar', length: 10 })
-  format: 'json' | 'ndjson' | 'csv';
+  format: ImportRunFormat;
 
   @Column({ type: 'varchar', length: 10 })
   mode: 'upsert' | 'snapshot';
@@ -40,7 +48,7 @@ export class ImportRun extends TenantEntity {
   @Column({ type: 'varchar', length: 20 })
   status: ImportStatus;
 
-  /** 0..100; filled by a background runner for large imports. */
+  /** 0..100: rows processed / rows received, updated by the background runner chunk by chunk. */
   @Column({ type: 'int', default: 0 })
   progress: number;
 
@@ -68,6 +76,41 @@ export class ImportRun extends TenantEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
+
+  /** The uploaded file's name (multipart uploads only). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  fileName: string | null;
+
+  /** A background runner holds the run until then; after it (a crashed runner) another may take it. */
+  @Column({ type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
+
+  /** Times a background runner claimed the run. */
+  @Column({ type: 'int', default: 0 })
+  attempts: number;
+}
+
+/**
+ * The parsed rows of a queued import, kept until the background runner has processed them
+ * (then deleted). Rows are stored parsed, so a mapping changed meanwhile does not apply.
+ */
+@Entity('import_payload')
+export class ImportPayload extends TenantEntity {
+  /** One payload per run (the one-to-one makes it unique). */
+  @Column({ type: 'uuid' })
+  importRunId: string;
+
+  @OneToOne(() => ImportRun, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'import_run_id' })
+  importRun?: Relation<ImportRun>;
+
+  /** JSON array of the rows (objects of field → value), as parsed from the body or the file. */
+  @Column({ type: 'text' })
+  rows: string;
+
+  /** Options the run needs beyond its own columns (maxClose). */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  options: { maxClose?: number };
 }
 
 /** A saved CSV column mapping (header → field) for one source system and entity. */

@@ -1,5 +1,7 @@
-import { applyDecorators, Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
@@ -7,24 +9,28 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiTags,
   ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { Access, ApiPageResponse, AppError, Problem, TenantDb, toPage, ValidationFailed, type Page } from '@encours/api-core';
 import type { Request, Response } from 'express';
 import { toCsv } from './parse-body.js';
-import { ImportMapping, ImportRun, type ImportEntity } from './import.entities.js';
+import { ImportMapping, ImportRun, type ImportEntity, type ImportRunFormat } from './import.entities.js';
 import {
   CreateImportMappingDto,
   ImportMappingDto,
   ImportQuery,
+  ImportQueuedDto,
   ImportResultDto,
   ImportRunDto,
   ImportRunQuery,
 } from './imports.dto.js';
-import { ImportsService } from './imports.service.js';
+import { bodyError, ImportsService } from './imports.service.js';
 import { formatOf } from './parse-body.js';
+import { MAX_UPLOAD_BYTES, uploadFormatOf, type UploadedImportFile } from './upload-file.js';
 
 const IMPORTERS = { roles: ['admin', 'credit_manager'], scopes: ['imports:write'] } as const;
 
@@ -33,6 +39,7 @@ const toRunDto = (r: ImportRun, withErrors = false): ImportRunDto => ({
   entity: r.entity,
   source: r.source,
   format: r.format,
+  fileName: r.fileName,
   mode: r.mode,
   dryRun: r.dryRun,
   partial: r.partial,
@@ -126,20 +133,38 @@ const IMPORT_EXAMPLES: Record<ImportEntity, object[]> = {
 function ImportRoute(entity: ImportEntity) {
   return applyDecorators(
     Access({ roles: [...IMPORTERS.roles], scopes: [...IMPORTERS.scopes] }),
+    UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 20 } })),
     ApiOperation({
-      summary: `Push a batch of ${entity} from the ERP (JSON array, NDJSON or CSV)`,
+      summary: `Push a batch of ${entity} from the ERP (JSON array, NDJSON, CSV, or a CSV / XLSX file upload)`,
       description:
         'Upsert by externalRef; counts created / updated / unchanged / failed. All or nothing unless partial=true. ' +
-        'Send an Idempotency-Key header to make retries safe: a replay returns the first answer.',
+        'Send an Idempotency-Key header to make retries safe: a replay returns the first answer. ' +
+        'A file goes in the multipart field `file`: CSV (, ; or tab; UTF-8 or Windows-1252) or XLSX (first sheet or ?sheet=, ' +
+        'header row), same mapping options, at most 50 MB. Imports of more than 10,000 rows and file uploads run in the ' +
+        'background: the answer is 202 with a statusUrl to poll (GET /imports/{id}), unless async=false or dryRun=true ' +
+        'for an upload of at most 10,000 rows.',
     }),
-    ApiConsumes('application/json', 'application/x-ndjson', 'text/csv'),
+    ApiConsumes('application/json', 'application/x-ndjson', 'text/csv', 'multipart/form-data'),
     ApiBody({
-      schema: { oneOf: [{ type: 'array', items: { type: 'object', additionalProperties: true } }, { type: 'string' }] },
+      schema: {
+        oneOf: [
+          { type: 'array', items: { type: 'object', additionalProperties: true } },
+          { type: 'string' },
+          {
+            type: 'object',
+            required: ['file'],
+            properties: { file: { type: 'string', format: 'binary', description: 'A .csv or .xlsx file' } },
+          },
+        ],
+      },
       examples: { [entity]: { summary: `Two ${entity}`, value: IMPORT_EXAMPLES[entity] } },
     }),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any unique string (e.g. a UUID) per logical request' }),
     ApiOkResponse({ type: ImportResultDto }),
+    ApiAcceptedResponse({ type: ImportQueuedDto, description: 'Queued: poll statusUrl for progress and the result' }),
     ApiBadRequestResponse({ type: Problem }),
+    ApiPayloadTooLargeResponse({ type: Problem, description: 'File larger than 50 MB' }),
+    ApiUnsupportedMediaTypeResponse({ type: Problem, description: 'Unsupported body or file type (e.g. .xls)' }),
     ApiUnprocessableEntityResponse({
       description: 'Row errors (nothing written), snapshot limit, reused Idempotency-Key',
       type: Problem,
@@ -218,15 +243,29 @@ export class ImportsController {
     res: Response,
     idempotencyKey?: string,
   ): Promise<void> {
-    const format = formatOf(req.headers['content-type']);
-    if (!format) throw new AppError(415, 'unsupported-media-type', 'Send application/json, application/x-ndjson or text/csv');
+    const file = (req as Request & { file?: UploadedImportFile }).file;
+    if (!file && req.is('multipart/form-data'))
+      throw new ValidationFailed([{ field: 'file', message: 'Send the CSV or XLSX file in the multipart field "file"' }]);
+    let format: ImportRunFormat | null;
+    try {
+      format = file ? uploadFormatOf(file) : formatOf(req.headers['content-type']);
+    } catch (e) {
+      throw bodyError(e);
+    }
+    if (!format)
+      throw new AppError(
+        415,
+        'unsupported-media-type',
+        'Send application/json, application/x-ndjson, text/csv, or a file in multipart/form-data',
+      );
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 200)) {
       throw new ValidationFailed([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1-200 characters' }]);
     }
     const out = await this.imports.run({
       entity,
       format,
-      body: req.body,
+      body: file ? undefined : req.body,
+      file,
       options: {
         mode: q.mode,
         dryRun: q.dryRun,
@@ -235,10 +274,13 @@ export class ImportsController {
         delimiter: q.delimiter,
         mapping: q.mapping,
         mappingId: q.mappingId,
+        sheet: q.sheet,
+        async: q.async,
       },
       idempotencyKey,
-      source: q.source,
+      source: file ? 'file' : q.source,
     });
+    if (out.status === 202) res.location(String(out.body.statusUrl));
     res.status(out.status).type(out.contentType).send(JSON.stringify(out.body));
   }
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '@encours/api-core';
-import { IMPORT_ENTITIES, type ImportEntity } from './import.entities.js';
+import { IMPORT_ENTITIES, IMPORT_FORMATS, IMPORT_STATUSES, type ImportEntity } from './import.entities.js';
 
 const bool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
@@ -67,6 +67,32 @@ export class ImportQuery {
   @IsOptional()
   @IsIn(['api', 'file'])
   source: 'api' | 'file' = 'api';
+
+  @ApiPropertyOptional({ description: 'XLSX upload: the worksheet to read (default: the first one)', example: 'Factures' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  sheet?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Run in the background (202 + statusUrl). Default: in the background for more than 10,000 rows and for file uploads; ' +
+      'false runs an upload of at most 10,000 rows in the request (a dryRun upload always does)',
+  })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  async?: boolean;
+}
+
+export class ImportQueuedDto {
+  @ApiProperty({ format: 'uuid', description: 'The import run' }) importId: string;
+  @ApiProperty({ enum: ['queued'] }) status: string;
+  @ApiProperty({
+    example: '/api/v1/imports/0b5d6c57-8f39-4d1c-9a61-3f0d2d6f1e11',
+    description: 'Poll it for progress and the result',
+  })
+  statusUrl: string;
 }
 
 export class ImportCountsDto {
@@ -89,7 +115,7 @@ export class ImportResultDto {
   @ApiProperty({ enum: IMPORT_ENTITIES }) entity: ImportEntity;
   @ApiProperty({ enum: ['upsert', 'snapshot'] }) mode: string;
   @ApiProperty() dryRun: boolean;
-  @ApiProperty({ enum: ['running', 'succeeded', 'partially_succeeded', 'failed'] }) status: string;
+  @ApiProperty({ enum: IMPORT_STATUSES }) status: string;
   @ApiProperty({ type: ImportCountsDto }) counts: ImportCountsDto;
   @ApiProperty({ type: [ImportRowErrorDto] }) errors: ImportRowErrorDto[];
 }
@@ -98,12 +124,18 @@ export class ImportRunDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: IMPORT_ENTITIES }) entity: ImportEntity;
   @ApiProperty({ enum: ['api', 'file'] }) source: string;
-  @ApiProperty({ enum: ['json', 'ndjson', 'csv'] }) format: string;
+  @ApiProperty({ enum: IMPORT_FORMATS }) format: string;
+  @ApiProperty({ nullable: true, type: String, example: 'factures-2026-03.xlsx', description: 'The uploaded file' })
+  fileName: string | null;
   @ApiProperty({ enum: ['upsert', 'snapshot'] }) mode: string;
   @ApiProperty() dryRun: boolean;
   @ApiProperty() partial: boolean;
-  @ApiProperty({ enum: ['running', 'succeeded', 'partially_succeeded', 'failed'] }) status: string;
-  @ApiProperty({ example: 100, description: '0..100' }) progress: number;
+  @ApiProperty({
+    enum: IMPORT_STATUSES,
+    description: 'queued → running → succeeded | partially_succeeded | rejected (row errors, nothing written) | failed',
+  })
+  status: string;
+  @ApiProperty({ example: 100, description: '0..100: rows processed / rows received' }) progress: number;
   @ApiProperty({ type: ImportCountsDto }) counts: ImportCountsDto;
   @ApiProperty({ example: 2 }) errorCount: number;
   @ApiPropertyOptional({ type: [ImportRowErrorDto], description: 'The first 1000 row errors (on the detail only)' })

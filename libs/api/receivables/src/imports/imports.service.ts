@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   AppError,
   AuditLog,
+  DomainEvents,
   NotFoundError,
   PROBLEM_CONTENT_TYPE,
   problemType,
@@ -9,6 +10,7 @@ import {
   TenantDb,
   ValidationFailed,
   isUuid,
+  runAsSystem,
   type FieldError,
   type TenantTx,
 } from '@encours/api-core';
@@ -19,8 +21,17 @@ import { auditRow } from '@encours/api-core';
 import { AllocationService } from '../allocations/allocation.service.js';
 import { ReceivablesError, ReceivablesErrorCode } from '../receivables.errors.js';
 import { minorOf } from '../shared/amounts.js';
-import { ImportMapping, ImportRun, type ImportCounts, type ImportEntity, type ImportStatus } from './import.entities.js';
+import {
+  ImportMapping,
+  ImportPayload,
+  ImportRun,
+  type ImportCounts,
+  type ImportEntity,
+  type ImportRunFormat,
+  type ImportStatus,
+} from './import.entities.js';
 import { BodyProblem, parseBody, type ImportFormat, type RawRow } from './parse-body.js';
+import { parseCsvFile, parseXlsxFile, type UploadedImportFile } from './upload-file.js';
 import {
   checkAllocation,
   checkCustomer,
@@ -33,9 +44,17 @@ import {
   type PaymentInput,
   type RowContext,
 } from './row-rules.js';
-import { upsertBatch } from './upsert.js';
+import { CHUNK, upsertBatch, type UpsertResult } from './upsert.js';
 
 export const MAX_STORED_ERRORS = 1000;
+/** Larger imports (and every file upload, unless asked otherwise) run in the background. */
+export const SYNC_MAX_ROWS = 10_000;
+/** Rows processed between two progress updates of a background import. */
+export const QUEUE_CHUNK_ROWS = 2_000;
+/** A claimed import is left alone by other runners for this long; each chunk extends it. */
+export const IMPORT_LEASE_MS = 5 * 60_000;
+/** Claims of one import (a runner crashed each time) before it is marked failed. */
+export const MAX_IMPORT_ATTEMPTS = 3;
 
 export interface ImportOptions {
   mode: 'upsert' | 'snapshot';
@@ -45,12 +64,18 @@ export interface ImportOptions {
   delimiter?: string;
   mapping?: string;
   mappingId?: string;
+  /** XLSX: the worksheet to read (default: the first). */
+  sheet?: string;
+  /** true: always in the background; false: in the request when it has at most SYNC_MAX_ROWS rows. */
+  async?: boolean;
 }
 
 export interface ImportRequest {
   entity: ImportEntity;
-  format: ImportFormat;
+  format: ImportRunFormat;
   body: unknown;
+  /** A multipart upload (then `body` is ignored and `format` is csv or xlsx). */
+  file?: UploadedImportFile;
   options: ImportOptions;
   idempotencyKey?: string;
   source: 'api' | 'file';
@@ -99,21 +124,50 @@ const emptyCounts = (received: number): ImportCounts => ({
   closed: 0,
 });
 
+/** A problem reading the body or the file, as an HTTP problem. */
+export function bodyError(e: unknown): unknown {
+  if (!(e instanceof BodyProblem)) return e;
+  const code = e.status === 400 ? 'bad-request' : e.status === 415 ? 'unsupported-media-type' : 'unprocessable-body';
+  return new AppError(e.status, code, e.message);
+}
+
+export interface QueueCounts {
+  claimed: number;
+  succeeded: number;
+  rejected: number;
+  failed: number;
+}
+
+interface ClaimedRun {
+  id: string;
+  tenant_id: string;
+  attempts: number;
+  actor_label: string | null;
+}
+
 /**
  * ERP push: parses the body, validates every row, then writes the batch in ONE transaction
  * with set-based upserts. All-or-nothing by default; `partial` writes the valid rows.
+ * Imports of more than SYNC_MAX_ROWS rows and file uploads are queued (`import_payload`) and
+ * processed by `processQueued()`, still in one transaction, chunk by chunk with progress.
  */
 @Injectable()
 export class ImportsService {
+  private readonly logger = new Logger('Imports');
+
   constructor(
     private readonly db: TenantDb,
     private readonly allocations: AllocationService,
+    private readonly events: DomainEvents,
   ) {}
 
   async run(req: ImportRequest): Promise<ImportResponse> {
     const endpoint = `POST /imports/${req.entity}`;
+    const body = req.file
+      ? { file: req.file.originalname, sha256: createHash('sha256').update(req.file.buffer).digest('hex') }
+      : req.body;
     const hash = createHash('sha256')
-      .update(JSON.stringify({ endpoint, format: req.format, options: req.options, body: req.body }))
+      .update(JSON.stringify({ endpoint, format: req.format, options: req.options, body }))
       .digest('hex');
     if (req.idempotencyKey) {
       const replay = await this.replay(req.idempotencyKey, hash);
@@ -125,13 +179,21 @@ export class ImportsService {
     const mapping = await this.mapping(req);
     let rows: RawRow[];
     try {
-      rows = parseBody(req.format, req.body, { delimiter: req.options.delimiter ?? mapping.delimiter, mapping: mapping.columns });
+      const options = { delimiter: req.options.delimiter ?? mapping.delimiter, mapping: mapping.columns };
+      if (!req.file) rows = parseBody(req.format as ImportFormat, req.body, options);
+      else if (req.format === 'xlsx')
+        rows = await parseXlsxFile(req.file, { sheet: req.options.sheet, mapping: mapping.columns });
+      else rows = parseCsvFile(req.file, options);
     } catch (e) {
-      if (e instanceof BodyProblem)
-        throw new AppError(e.status, e.status === 400 ? 'bad-request' : 'unprocessable-body', e.message);
-      throw e;
+      throw bodyError(e);
     }
-    if (!rows.length) throw new AppError(422, 'unprocessable-body', 'The import has no rows');
+    if (!rows.length)
+      throw new AppError(
+        422,
+        'unprocessable-body',
+        req.file ? `The file ${JSON.stringify(req.file.originalname)} has no rows under its header` : 'The import has no rows',
+      );
+    if (this.inBackground(req, rows.length)) return this.enqueue(req, rows, endpoint, hash);
 
     try {
       return await this.db.transaction(async (tx) => {
@@ -147,6 +209,15 @@ export class ImportsService {
         if (req.options.dryRun) throw new Rollback(outcome, 'dry-run');
         const status: ImportStatus = outcome.errors.length ? 'partially_succeeded' : 'succeeded';
         const run = await this.record(tx, req, status, outcome);
+        const { created, updated, closed } = outcome.counts;
+        if (created + updated + closed > 0)
+          await this.events.publish(
+            tx.manager,
+            tx.tenantId,
+            'import.completed',
+            { importId: run.id, entity: run.entity, mode: run.mode, source: run.source, status, counts: outcome.counts },
+            { dedupeKey: run.id },
+          );
         const response = this.response(200, run, outcome);
         if (req.idempotencyKey) await this.storeResponse(tx, req.idempotencyKey, response);
         return response;
@@ -184,6 +255,258 @@ export class ImportsService {
         return response;
       });
     }
+  }
+
+  private inBackground(req: ImportRequest, rows: number): boolean {
+    if (rows > SYNC_MAX_ROWS || req.options.async === true) return true;
+    return !!req.file && !req.options.dryRun && req.options.async !== false;
+  }
+
+  /** Stores the parsed rows and a `queued` run; answers 202 (also what the Idempotency-Key replays until done). */
+  private async enqueue(req: ImportRequest, rows: RawRow[], endpoint: string, hash: string): Promise<ImportResponse> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        if (req.idempotencyKey) {
+          const claimed = await tx.manager.query(
+            `INSERT INTO idempotency_key (tenant_id, key, endpoint, request_hash) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (tenant_id, key) DO NOTHING RETURNING id`,
+            [tx.tenantId, req.idempotencyKey, endpoint, hash],
+          );
+          if (!claimed.length) throw new ConcurrentReplay();
+        }
+        const run = await this.record(tx, req, 'queued', { counts: emptyCounts(rows.length), errors: [] });
+        await tx.manager.insert(ImportPayload, {
+          tenantId: tx.tenantId,
+          importRunId: run.id,
+          rows: JSON.stringify(rows),
+          options: req.options.maxClose === undefined ? {} : { maxClose: req.options.maxClose },
+        });
+        const response: ImportResponse = {
+          status: 202,
+          contentType: 'application/json',
+          body: { importId: run.id, status: 'queued', statusUrl: `/api/v1/imports/${run.id}` },
+        };
+        if (req.idempotencyKey) await this.storeResponse(tx, req.idempotencyKey, response);
+        return response;
+      });
+    } catch (e) {
+      if (!(e instanceof ConcurrentReplay)) throw e;
+      const replay = await this.replay(req.idempotencyKey!, hash);
+      if (replay) return replay;
+      throw new AppError(409, 'idempotency-key-in-use', 'A request with this Idempotency-Key is still being processed');
+    }
+  }
+
+  // ---------------------------------------------------------------- background runner
+
+  /**
+   * Claims queued imports one at a time (every tenant), and processes each in its tenant as a
+   * system actor named after the requester. Safe to call from several processes at once.
+   */
+  async processQueued(limit = 10): Promise<QueueCounts> {
+    const counts: QueueCounts = { claimed: 0, succeeded: 0, rejected: 0, failed: 0 };
+    while (counts.claimed < limit) {
+      const claimed = await this.claim();
+      if (!claimed) break;
+      counts.claimed++;
+      const status = await runAsSystem(`import:${claimed.actor_label ?? claimed.id}`, claimed.tenant_id, () =>
+        this.execute(claimed),
+      );
+      if (status === 'rejected' || status === 'failed') counts[status]++;
+      else counts.succeeded++;
+    }
+    return counts;
+  }
+
+  /** One short statement: the oldest queued import (or one whose runner's lease ran out), leased. */
+  private async claim(): Promise<ClaimedRun | undefined> {
+    const now = new Date();
+    const [rows]: [ClaimedRun[], number] = await this.db.dataSource.query(
+      `UPDATE import_run r
+          SET status = 'running', locked_until = $2, attempts = r.attempts + 1, updated_at = now()
+        WHERE r.id = (
+                SELECT c.id FROM import_run c
+                 WHERE c.status IN ('queued', 'running')
+                   AND (c.status = 'queued' OR c.locked_until IS NULL OR c.locked_until <= $1)
+                 ORDER BY c.created_at
+                 LIMIT 1
+                   FOR UPDATE SKIP LOCKED)
+      RETURNING r.id, r.tenant_id, r.attempts, r.actor_label`,
+      [now, new Date(now.getTime() + IMPORT_LEASE_MS)],
+    );
+    return rows[0];
+  }
+
+  private async execute(claimed: ClaimedRun): Promise<ImportStatus> {
+    const run = await this.db.repo(ImportRun).get(claimed.id);
+    const payload = await this.db.repo(ImportPayload).findOneBy({ importRunId: run.id });
+    const req: ImportRequest = {
+      entity: run.entity,
+      format: run.format,
+      body: undefined,
+      options: { mode: run.mode, dryRun: run.dryRun, partial: run.partial, maxClose: payload?.options.maxClose },
+      idempotencyKey: run.idempotencyKey ?? undefined,
+      source: run.source,
+    };
+    if (!payload || claimed.attempts > MAX_IMPORT_ATTEMPTS) {
+      const message = payload
+        ? `the import was interrupted ${MAX_IMPORT_ATTEMPTS} times; send it again`
+        : 'the rows of this import are no longer stored; send it again';
+      return this.fail(run, req, message);
+    }
+    const rows = JSON.parse(payload.rows) as RawRow[];
+    try {
+      return await this.db.transaction(async (tx) => {
+        const outcome = await this.processInChunks(tx, req, rows, run.id);
+        if (req.options.partial ? false : outcome.errors.length) {
+          const failed = new Set(outcome.errors.map((e) => e.row)).size;
+          throw new Rollback({ counts: { ...emptyCounts(rows.length), failed }, errors: outcome.errors }, 'rejected');
+        }
+        if (req.options.dryRun) throw new Rollback(outcome, 'dry-run');
+        return this.finish(tx, run, req, outcome.errors.length ? 'partially_succeeded' : 'succeeded', outcome);
+      });
+    } catch (e) {
+      if (!(e instanceof Rollback)) {
+        this.logger.error({ importId: run.id, err: e }, 'Import failed');
+        return this.fail(run, req, e instanceof Error ? e.message : String(e));
+      }
+      return this.db.transaction(async (tx) => {
+        if (e.reason === 'dry-run')
+          return this.finish(tx, run, req, e.outcome.errors.length ? 'partially_succeeded' : 'succeeded', e.outcome);
+        return this.finish(tx, run, req, 'rejected', e.outcome, e.problem);
+      });
+    }
+  }
+
+  /**
+   * The rows in chunks inside the caller's transaction, so that all-or-nothing still holds: each
+   * chunk writes its valid rows (partial), and the caller rolls everything back when the import
+   * is not partial and a row failed. Progress is committed on its own connection between chunks.
+   * A snapshot compares the whole file with the open items, so it runs as one chunk.
+   */
+  private async processInChunks(tx: TenantTx, req: ImportRequest, rows: RawRow[], runId: string): Promise<Outcome> {
+    const size = req.options.mode === 'snapshot' ? rows.length : QUEUE_CHUNK_ROWS;
+    const chunkReq: ImportRequest = { ...req, options: { ...req.options, partial: true } };
+    const total: Outcome = { counts: emptyCounts(0), errors: [] };
+    // An externalRef repeated in a later chunk would be an update there: report it as the
+    // synchronous path does, and leave the row out.
+    const firstRow = new Map<string, number>();
+    const repeated = new Set<number>();
+    rows.forEach((r, i) => {
+      const ref =
+        typeof r.externalRef === 'string' ? r.externalRef.trim() : typeof r.externalRef === 'number' ? String(r.externalRef) : '';
+      if (!ref) return;
+      const first = firstRow.get(ref);
+      if (first === undefined) firstRow.set(ref, i + 1);
+      else if (Math.floor((first - 1) / size) !== Math.floor(i / size)) {
+        repeated.add(i);
+        total.errors.push({
+          row: i + 1,
+          field: 'externalRef',
+          message: `externalRef ${ref} is already in row ${first} of this batch`,
+        });
+      }
+    });
+    total.counts.received = repeated.size;
+    total.counts.failed = repeated.size;
+    for (let start = 0; start < rows.length; start += size) {
+      const end = Math.min(start + size, rows.length);
+      const index: number[] = [];
+      for (let i = start; i < end; i++) if (!repeated.has(i)) index.push(i);
+      const o = await this.process(
+        tx,
+        chunkReq,
+        index.map((i) => rows[i]),
+        (j) => index[j] + 1,
+      );
+      for (const k of Object.keys(total.counts) as (keyof ImportCounts)[]) total.counts[k] += o.counts[k];
+      total.errors.push(...o.errors);
+      await this.db.dataSource.query(
+        `UPDATE import_run SET progress = $3, locked_until = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+        [tx.tenantId, runId, Math.floor((end * 100) / rows.length), new Date(Date.now() + IMPORT_LEASE_MS)],
+      );
+    }
+    total.errors = sortErrors(total.errors);
+    return total;
+  }
+
+  /** Records the end of a background import: run, audit, event, stored answer; drops the payload. */
+  private async finish(
+    tx: TenantTx,
+    run: ImportRun,
+    req: ImportRequest,
+    status: ImportStatus,
+    outcome: Outcome,
+    problem?: { status: number; code: string; detail: string },
+  ): Promise<ImportStatus> {
+    await tx.manager.query(
+      `UPDATE import_run
+          SET status = $3, progress = 100, counts = $4, errors = $5, error_count = $6, finished_at = now(),
+              locked_until = NULL, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2`,
+      [
+        tx.tenantId,
+        run.id,
+        status,
+        JSON.stringify(outcome.counts),
+        JSON.stringify(outcome.errors.slice(0, MAX_STORED_ERRORS)),
+        outcome.errors.length,
+      ],
+    );
+    await tx.manager.query(`DELETE FROM import_payload WHERE tenant_id = $1 AND import_run_id = $2`, [tx.tenantId, run.id]);
+    const done = { ...run, status } as ImportRun;
+    const written = status === 'succeeded' || status === 'partially_succeeded';
+    if (written && !req.options.dryRun) await this.completed(tx, done, status, outcome);
+    if (req.idempotencyKey) {
+      const response =
+        status === 'rejected'
+          ? this.problem(
+              done,
+              outcome,
+              problem ?? { status: 422, code: ReceivablesErrorCode.ImportRejected, detail: rejectDetail(outcome) },
+            )
+          : this.response(200, done, outcome);
+      await this.storeResponse(tx, req.idempotencyKey, response);
+    }
+    return status;
+  }
+
+  /** An import that could not run: nothing written; its Idempotency-Key is released for a retry. */
+  private async fail(run: ImportRun, req: ImportRequest, message: string): Promise<ImportStatus> {
+    const errors: FieldError[] = [{ field: 'import', message: message.slice(0, 1000) }];
+    await this.db.transaction(async (tx) => {
+      await tx.manager.query(
+        `UPDATE import_run
+            SET status = 'failed', errors = $3, error_count = 1, finished_at = now(), locked_until = NULL, updated_at = now()
+          WHERE tenant_id = $1 AND id = $2`,
+        [tx.tenantId, run.id, JSON.stringify(errors)],
+      );
+      await tx.manager.query(`DELETE FROM import_payload WHERE tenant_id = $1 AND import_run_id = $2`, [tx.tenantId, run.id]);
+      if (req.idempotencyKey)
+        await tx.manager.query(`DELETE FROM idempotency_key WHERE tenant_id = $1 AND key = $2`, [
+          tx.tenantId,
+          req.idempotencyKey,
+        ]);
+    });
+    return 'failed';
+  }
+
+  /** Audit row and `import.completed` event of an import that wrote (or could have written) rows. */
+  private async completed(tx: TenantTx, run: ImportRun, status: ImportStatus, outcome: Outcome): Promise<void> {
+    const changes = Object.fromEntries(Object.entries(outcome.counts).map(([k, v]) => [k, { to: v }]));
+    await tx.manager.insert(
+      AuditLog,
+      auditRow(tx.tenantId, 'import_run', run.id, 'create', changes) as QueryDeepPartialEntity<AuditLog>,
+    );
+    const { created, updated, closed } = outcome.counts;
+    if (created + updated + closed > 0)
+      await this.events.publish(
+        tx.manager,
+        tx.tenantId,
+        'import.completed',
+        { importId: run.id, entity: run.entity, mode: run.mode, source: run.source, status, counts: outcome.counts },
+        { dedupeKey: run.id },
+      );
   }
 
   private async replay(key: string, hash: string): Promise<ImportResponse | null> {
@@ -283,7 +606,7 @@ export class ImportsService {
       dryRun: req.options.dryRun,
       partial: req.options.partial,
       status,
-      progress: 100,
+      progress: status === 'queued' ? 0 : 100,
       counts: outcome.counts,
       errors: outcome.errors.slice(0, MAX_STORED_ERRORS),
       errorCount: outcome.errors.length,
@@ -291,7 +614,8 @@ export class ImportsService {
       actorId: p?.kind === 'user' ? p.userId : p?.kind === 'apiKey' ? p.apiKeyId : null,
       actorLabel: p?.kind === 'user' ? p.email : p?.kind === 'apiKey' ? `api-key:${p.name}` : (p?.name ?? null),
       idempotencyKey: req.idempotencyKey ?? null,
-      finishedAt: new Date(),
+      fileName: req.file?.originalname.slice(0, 255) ?? null,
+      finishedAt: status === 'queued' ? null : new Date(),
     };
     // Without listeners: the audit row below carries the counts, not the whole error list.
     const inserted = await tx.manager
@@ -302,7 +626,7 @@ export class ImportsService {
       .callListeners(false)
       .execute();
     const saved = { ...run, id: inserted.identifiers[0].id } as ImportRun;
-    if (!req.options.dryRun && status !== 'failed') {
+    if (!req.options.dryRun && status !== 'failed' && status !== 'queued') {
       const changes = Object.fromEntries(Object.entries(outcome.counts).map(([k, v]) => [k, { to: v }]));
       await tx.manager.insert(
         AuditLog,
@@ -314,9 +638,16 @@ export class ImportsService {
 
   // ---------------------------------------------------------------- processing
 
-  private process(tx: TenantTx, req: ImportRequest, rows: RawRow[]): Promise<Outcome> {
-    const csv = req.format === 'csv';
-    const ctx = (i: number): RowContext => ({ row: i + 1, csv });
+  /** `rowOf(i)`: the 1-based row number (in the whole import) of `rows[i]`. */
+  private process(
+    tx: TenantTx,
+    req: ImportRequest,
+    rows: RawRow[],
+    rowOf: (i: number) => number = (i) => i + 1,
+  ): Promise<Outcome> {
+    // XLSX text cells are read like CSV cells (1 234,56 and 31/01/2026 accepted).
+    const csv = req.format === 'csv' || req.format === 'xlsx';
+    const ctx = (i: number): RowContext => ({ row: rowOf(i), csv });
     switch (req.entity) {
       case 'customers':
         return this.customers(tx, req, this.checkAll(rows, ctx, checkCustomer));
@@ -339,20 +670,21 @@ export class ImportsService {
     const errors: FieldError[] = [];
     const firstRow = new Map<string, number>();
     rows.forEach((raw, i) => {
+      const { row } = ctx(i);
       const c = check(raw, ctx(i));
       const ref = c.value?.externalRef ?? (typeof raw.externalRef === 'string' ? raw.externalRef.trim() : undefined);
       if (ref) {
         const first = firstRow.get(ref);
         if (first !== undefined)
           c.errors.push({
-            row: i + 1,
+            row,
             field: 'externalRef',
             message: `externalRef ${ref} is already in row ${first} of this batch`,
           });
-        else firstRow.set(ref, i + 1);
+        else firstRow.set(ref, row);
       }
       if (c.errors.length || !c.value) errors.push(...c.errors);
-      else valid.push({ row: i + 1, value: c.value });
+      else valid.push({ row, value: c.value });
     });
     return { valid, errors, received: rows.length };
   }
@@ -494,6 +826,15 @@ export class ImportsService {
       ],
       records,
     );
+    await this.publishCreated(tx, 'customer.created', written, records, (r, id) => ({
+      customerId: id,
+      externalRef: r.external_ref,
+      name: r.name,
+      siren: r.siren,
+      country: r.country,
+      currency: r.currency,
+      segment: r.segment,
+    }));
     return this.outcome(batch, valid.length, written);
   }
 
@@ -673,7 +1014,38 @@ export class ImportsService {
       ],
       records,
     );
+    const customerRefs = new Map(valid.map(({ value: v }) => [v.externalRef, v.customerRef]));
+    await this.publishCreated(tx, 'invoice.created', written, records, (r, id) => ({
+      invoiceId: id,
+      kind: r.kind,
+      number: r.number,
+      externalRef: r.external_ref,
+      customerId: r.customer_id,
+      customerRef: customerRefs.get(r.external_ref),
+      issueDate: r.issue_date,
+      dueDate: r.due_date,
+      currency: r.currency,
+      amount: fromMinor(minorOf(r.amount, r.currency), r.currency),
+      openAmount: r.open_amount,
+      status: r.status,
+    }));
     return this.outcome(batch, valid.length, written, toClose);
+  }
+
+  /** `<entity>.created` for the rows the upsert inserted: one statement per chunk of rows. */
+  private async publishCreated<R extends { external_ref: string }>(
+    tx: TenantTx,
+    type: string,
+    written: UpsertResult['written'],
+    records: R[],
+    payload: (r: R, id: string) => object,
+  ): Promise<void> {
+    const events = records.flatMap((r) => {
+      const w = written.get(r.external_ref);
+      return w?.inserted ? [{ type, payload: payload(r, w.id), dedupeKey: w.id }] : [];
+    });
+    for (let i = 0; i < events.length; i += CHUNK)
+      await this.events.publishMany(tx.manager, tx.tenantId, events.slice(i, i + CHUNK));
   }
 
   private async today(tx: TenantTx): Promise<string> {
@@ -758,6 +1130,22 @@ export class ImportsService {
       ],
       records,
     );
+    const inputs = new Map(valid.map(({ value: v }) => [v.externalRef, v]));
+    await this.publishCreated(tx, 'payment.received', written, records, (r, id) => ({
+      paymentId: id,
+      externalRef: r.external_ref,
+      customerId: r.customer_id,
+      customerRef: inputs.get(r.external_ref)?.customerRef,
+      date: r.date,
+      currency: r.currency,
+      amount: fromMinor(minorOf(r.amount, r.currency), r.currency),
+      method: r.method,
+      bankReference: r.bank_reference,
+      allocations: (inputs.get(r.external_ref)?.allocations ?? []).map((a) => ({
+        invoiceRef: a.invoiceRef,
+        amount: fromMinor(minorOf(a.amount, r.currency), r.currency),
+      })),
+    }));
     // Allocations carried by payment rows go through the single allocation code path; their
     // derived externalRef makes a replay of the same file a no-op.
     const withAllocations = valid.filter((r) => r.value.allocations?.length);

@@ -160,7 +160,7 @@ export function parseCsv(text: string, options: ParseOptions = {}): RawRow[] {
   });
 }
 
-function setPath(row: RawRow, path: string, value: unknown): void {
+export function setPath(row: RawRow, path: string, value: unknown): void {
   const parts = path.split('.');
   let target: RawRow = row;
   for (const p of parts.slice(0, -1)) {

@@ -11,11 +11,11 @@ export interface UpsertResult {
   written: Map<string, { id: string; inserted: boolean }>;
 }
 
-export const CHUNK = 1000;
+export const CHUNK = 5000;
 
 /**
  * Set-based upsert of a batch: one multi-row `INSERT ... SELECT FROM jsonb_to_recordset`
- * per chunk of 1000 rows, `ON CONFLICT ... DO UPDATE` only where a value differs, so
+ * per chunk of 5,000 rows, `ON CONFLICT ... DO UPDATE` only where a value differs, so
  * unchanged rows are neither written nor returned. `(xmax = 0)` tells inserts from updates.
  */
 export async function upsertBatch(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LegalEntity, TenantDb, toPage, ValidationFailed, type Page } from '@encours/api-core';
+import { DomainEvents, LegalEntity, TenantDb, toPage, ValidationFailed, type Page } from '@encours/api-core';
 import { amountProblem, isCalendarDate, today } from '@encours/domain';
 import { Allocation } from '../allocations/allocation.entity.js';
 import { AllocationService } from '../allocations/allocation.service.js';
@@ -18,6 +18,7 @@ import type {
   PaymentQuery,
 } from './invoice.dto.js';
 import { ReceivableItem } from './receivable-item.entity.js';
+import { assertInPortfolio, portfolioOwner, restrictToPortfolio } from '../shared/portfolio.js';
 
 export function toInvoiceDto(i: ReceivableItem & { customer?: Customer }): InvoiceDto {
   return {
@@ -80,10 +81,11 @@ export class InvoiceService {
   constructor(
     private readonly db: TenantDb,
     private readonly allocations: AllocationService,
+    private readonly events: DomainEvents,
   ) {}
 
   async list(q: InvoiceQuery, all = false): Promise<Page<InvoiceDto>> {
-    const qb = this.db.repo(ReceivableItem).qb('i').innerJoinAndSelect('i.customer', 'c');
+    const qb = restrictToPortfolio(this.db.repo(ReceivableItem).qb('i').innerJoinAndSelect('i.customer', 'c'), 'c');
     if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
     if (q.status) qb.andWhere('i.status = :status', { status: q.status });
     if (q.customerId) qb.andWhere('i.customer_id = :customerId', { customerId: q.customerId });
@@ -104,6 +106,7 @@ export class InvoiceService {
 
   async get(id: string): Promise<InvoiceDto> {
     const item = await this.db.repo(ReceivableItem).get(id, { relations: { customer: true } });
+    assertInPortfolio(item.customer!);
     const allocations = await this.db.repo(Allocation).find({
       where: item.kind === 'invoice' ? { invoiceId: item.id } : { creditNoteId: item.id },
       order: { date: 'ASC', createdAt: 'ASC' },
@@ -122,7 +125,7 @@ export class InvoiceService {
       errors.push({ field: 'taxAmount', message: `taxAmount ${amountProblem(dto.taxAmount, dto.currency)}` });
     if (errors.length) throw new ValidationFailed(errors);
     const id = await this.db.transaction(async (tx) => {
-      await tx.repo(Customer).get(dto.customerId);
+      const customer = await tx.repo(Customer).get(dto.customerId);
       if (dto.legalEntityId) await tx.repo(LegalEntity).get(dto.legalEntityId);
       const repo = tx.repo(ReceivableItem);
       const kind = dto.kind ?? 'invoice';
@@ -150,6 +153,26 @@ export class InvoiceService {
           status: 'open',
         }),
       );
+      await this.events.publish(
+        tx.manager,
+        tx.tenantId,
+        'invoice.created',
+        {
+          invoiceId: saved.id,
+          kind,
+          number: saved.number,
+          externalRef: saved.externalRef,
+          customerId: customer.id,
+          customerRef: customer.externalRef,
+          issueDate: saved.issueDate,
+          dueDate: saved.dueDate,
+          currency: saved.currency,
+          amount: money(saved.amount, saved.currency),
+          openAmount: money(saved.amount, saved.currency),
+          status: 'open',
+        },
+        { dedupeKey: saved.id },
+      );
       return saved.id;
     });
     return this.get(id);
@@ -164,6 +187,8 @@ export class InvoiceService {
 
   async payments(q: PaymentQuery, all = false): Promise<Page<PaymentDto>> {
     const qb = this.db.repo(Payment).qb('p');
+    const owner = portfolioOwner();
+    if (owner) qb.andWhere('p.customer_id IN (SELECT id FROM customer WHERE salesperson_id = :owner)', { owner });
     if (q.customerId) qb.andWhere('p.customer_id = :customerId', { customerId: q.customerId });
     if (q.unallocated) qb.andWhere('p.unallocated_amount > 0');
     if (q.q) qb.andWhere('(p.external_ref ILIKE :q OR p.bank_reference ILIKE :q)', { q: `%${q.q.replace(/[%_\\]/g, '\\$&')}%` });
