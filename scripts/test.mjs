@@ -76,7 +76,7 @@ if (!existsSync('/usr/bin/chromium') && process.env.ENCOURS_REQUIRE_BROWSER !== 
     const text = readFileSync(tap, 'utf8');
     const count = (k) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
     totals.passed += count('pass');
-    totals.failed += count('fail');
+    totals.failed += count('fail') + count('cancelled');
     totals.skipped += count('skipped');
   }
   if (status !== 0) failedSuites.push('browser');

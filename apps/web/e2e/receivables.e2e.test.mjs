@@ -4,54 +4,19 @@
 // Run from apps/web: `npm run test:e2e` (node --test, playwright-core, Debian's Chromium).
 // Screenshots land in <repo>/test-results/screenshots/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { DEMO_ADMIN_EMAIL, SCREENSHOT_DIR, assertBuilt, startServer, waitForDemoLedger } from './support/server.mjs';
+import { after, before, test } from 'node:test';
+import { browserSuite, launchChromium } from './support/browser.mjs';
+import { DEMO_ADMIN_EMAIL, SCREENSHOT_DIR, startServer, waitForDemoLedger } from './support/server.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const SUITE = 'Receivables screens in Chromium (built server, demo ledger)';
-
-/** Why the journey cannot run here: skipped without a browser, failed when it is required or unbuilt. */
-function preconditions() {
-  if (!existsSync(CHROMIUM)) {
-    const why = `${CHROMIUM} not found (apt-get install -y chromium)`;
-    if (process.env.ENCOURS_REQUIRE_BROWSER === '1') return { fail: `ENCOURS_REQUIRE_BROWSER=1 but ${why}` };
-    return { skip: `${why}: browser tests skipped; set ENCOURS_REQUIRE_BROWSER=1 to make this a failure` };
-  }
-  try {
-    assertBuilt();
-  } catch (error) {
-    return { fail: error.message };
-  }
-  return {};
-}
-const blocked = preconditions();
 
 const DEMO_PASSWORD = `e2e-${process.pid}-Demo-Pass`;
 const STEP_TIMEOUT_MS = 60_000;
 
-if (blocked.skip) {
-  console.warn(blocked.skip);
-  test(SUITE, { skip: blocked.skip }, () => undefined);
-} else if (blocked.fail) {
-  test(SUITE, () => {
-    throw new Error(blocked.fail);
-  });
-} else {
-  describe(SUITE, journeySuite);
-}
+browserSuite(SUITE, journeySuite);
 
 function journeySuite() {
   /** @type {Awaited<ReturnType<typeof startServer>>} */
@@ -124,7 +89,7 @@ function journeySuite() {
     server = await startServer({ demoPassword: DEMO_PASSWORD });
     console.log(`server ${server.baseUrl} on ${server.database}`);
     await waitForDemoLedger(server.baseUrl, DEMO_PASSWORD);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    browser = await launchChromium();
     const context = await browser.newContext({
       baseURL: server.baseUrl,
       viewport: { width: 1366, height: 900 },

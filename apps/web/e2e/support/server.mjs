@@ -135,6 +135,8 @@ export async function startServer({ demoPassword }) {
       LOG_LEVEL: 'warn',
       WEB_DIST,
       JOBS_ENABLED: 'false',
+      // waitForDemoLedger retries sign-in until the demo users exist: keep that from being rate-limited.
+      LOGIN_MAX_ATTEMPTS: '100',
     };
 
     let database;
@@ -186,14 +188,24 @@ export async function startServer({ demoPassword }) {
  * @param {string} demoPassword
  */
 export async function waitForDemoLedger(baseUrl, demoPassword, timeoutMs = 120_000) {
-  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: DEMO_ADMIN_EMAIL, password: demoPassword }),
-  });
-  if (login.status !== 200) throw new Error(`demo sign-in failed: ${login.status}`);
-  const { accessToken } = await login.json();
   const deadline = Date.now() + timeoutMs;
+  // The demo users are created right after the server starts listening: retry until they exist.
+  let accessToken;
+  let lastStatus = 0;
+  while (!accessToken && Date.now() < deadline) {
+    const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: DEMO_ADMIN_EMAIL, password: demoPassword }),
+    });
+    lastStatus = login.status;
+    if (login.status === 200) ({ accessToken } = await login.json());
+    else {
+      await login.body?.cancel();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  if (!accessToken) throw new Error(`demo sign-in failed: ${lastStatus}`);
   while (Date.now() < deadline) {
     const res = await fetch(`${baseUrl}/api/v1/imports?entity=payments&pageSize=1`, {
       headers: { Authorization: `Bearer ${accessToken}` },
