@@ -2175,16 +2175,17 @@ export interface components {
             otherCurrencies: components["schemas"]["CurrencyExposureDto"][];
         };
         PayerProfileDto: {
-            /** Format: uuid */
-            customerId: string;
-            /** @example 2026-03-31 */
-            asOf: string;
+            /** @example 12.5 */
             avgDaysLate6m: number | null;
+            /** @example 9.75 */
             avgDaysLate12m: number | null;
+            /** @example 40 */
             shareLate12m: number | null;
+            /** @example 35.5 */
             shareLateAmount12m: number | null;
             /** @enum {string|null} */
             trend: "improving" | "stable" | "worsening" | null;
+            /** @example 5 */
             invoiceCount12m: number;
         };
         LastPaymentDto: {
@@ -2469,6 +2470,19 @@ export interface components {
             /** @description Month ends before asOf (or asOf itself when a month end), latest first */
             history: components["schemas"]["KpiHistoryPointDto"][];
             missingRates: components["schemas"]["MissingRateDto"][];
+        };
+        CustomerPayerProfileDto: {
+            /** Format: uuid */
+            customerId: string;
+            /** @example 2026-03-31 */
+            asOf: string;
+            avgDaysLate6m: number | null;
+            avgDaysLate12m: number | null;
+            shareLate12m: number | null;
+            shareLateAmount12m: number | null;
+            /** @enum {string|null} */
+            trend: "improving" | "stable" | "worsening" | null;
+            invoiceCount12m: number;
         };
     };
     responses: never;
@@ -6226,7 +6240,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayerProfileDto"];
+                    "application/json": components["schemas"]["CustomerPayerProfileDto"];
                 };
             };
             400: {

@@ -1,7 +1,15 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, Problem, TenantDb } from '@encours/api-core';
-import { AgeingDto, AgeingQuery, AggregateCheckDto, AsOfQuery, KpiQuery, KpisDto, PayerProfileDto } from './reporting.dto.js';
+import {
+  AgeingDto,
+  AgeingQuery,
+  AggregateCheckDto,
+  AsOfQuery,
+  KpiQuery,
+  KpisDto,
+  CustomerPayerProfileDto,
+} from './reporting.dto.js';
 import { ReportingService } from './reporting.service.js';
 
 @ApiTags('reporting')
@@ -67,10 +75,10 @@ export class ReportingController {
       'Paid invoices = fully settled through allocations; paid date = the latest allocation date. Invoices closed by a ' +
       'snapshot (settled outside the ledger) are left out: their payment date is unknown.',
   })
-  @ApiOkResponse({ type: PayerProfileDto })
+  @ApiOkResponse({ type: CustomerPayerProfileDto })
   @ApiNotFoundResponse({ type: Problem })
   @ApiBadRequestResponse({ type: Problem })
-  payerProfile(@Param('id') id: string, @Query() q: AsOfQuery): Promise<PayerProfileDto> {
+  payerProfile(@Param('id') id: string, @Query() q: AsOfQuery): Promise<CustomerPayerProfileDto> {
     return this.reporting.payerProfile(id, q.asOf);
   }
 }

@@ -199,7 +199,7 @@ export class KpisDto {
   @ApiProperty({ type: [MissingRateDto] }) missingRates: MissingRateDto[];
 }
 
-export class PayerProfileDto {
+export class CustomerPayerProfileDto {
   @ApiProperty({ format: 'uuid' }) customerId: string;
   @ApiProperty({ example: '2026-03-31' }) asOf: string;
   @ApiProperty({ type: Number, nullable: true }) avgDaysLate6m: number | null;

@@ -36,7 +36,7 @@ import type {
   KpisDto,
   KpiValuesDto,
   MissingRateDto,
-  PayerProfileDto,
+  CustomerPayerProfileDto,
 } from './reporting.dto.js';
 import {
   addToBuckets,
@@ -680,7 +680,7 @@ export class ReportingService {
    * Paid invoices of the customer: fully settled through allocations (not closed outside the ledger); paid date =
    * the latest allocation date (the one that brought the open amount to 0).
    */
-  async payerProfile(customerId: string, asOfParam: string | undefined): Promise<PayerProfileDto> {
+  async payerProfile(customerId: string, asOfParam: string | undefined): Promise<CustomerPayerProfileDto> {
     const ctx = await this.context(asOfParam);
     const [customer] = await this.query<{ id: string; salespersonId: string | null }>(
       `SELECT id, salesperson_id AS "salespersonId" FROM customer WHERE tenant_id = $1 AND id::text = $2`,
