@@ -4,12 +4,13 @@
 // Run from apps/web: `npm run test:e2e` (node --test, playwright-core, Debian's Chromium).
 // Screenshots land in <repo>/test-results/screenshots/.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { browserSuite, launchChromium } from './support/browser.mjs';
-import { DEMO_ADMIN_EMAIL, SCREENSHOT_DIR, startServer, waitForDemoLedger } from './support/server.mjs';
+import { after, before } from 'node:test';
+import { browserSuite } from './support/browser.mjs';
+import { browserJourney } from './support/journey.mjs';
+import { DEMO_ADMIN_EMAIL } from './support/server.mjs';
 
 const SUITE = 'Receivables screens in Chromium (built server, demo ledger)';
 
@@ -19,45 +20,21 @@ const STEP_TIMEOUT_MS = 60_000;
 browserSuite(SUITE, journeySuite);
 
 function journeySuite() {
-  /** @type {Awaited<ReturnType<typeof startServer>>} */
-  let server;
-  /** @type {import('playwright-core').Browser} */
-  let browser;
+  const { ctx, shot, waitForAttribute, step } = browserJourney({
+    demoPassword: DEMO_PASSWORD,
+    viewport: { width: 1366, height: 900 },
+    defaultTimeout: 20_000,
+    stepTimeout: STEP_TIMEOUT_MS,
+  });
   /** @type {import('playwright-core').Page} */
   let page;
-  const pageErrors = [];
-  const consoleLines = [];
-  const apiFailures = [];
-  let broken = false;
+  before(() => {
+    ({ page } = ctx);
+  });
+  const { pageErrors, apiFailures } = ctx;
   const tmp = mkdtempSync(join(tmpdir(), 'encours-e2e-import-'));
   /** Carried from one step to the next. */
   const journey = { customerName: '', note: `Relance téléphonique e2e ${Date.now()}` };
-
-  async function shot(name) {
-    // Scrolled pages put the sticky top bar in the middle of a full-page capture.
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(SCREENSHOT_DIR, name), fullPage: true, animations: 'disabled' });
-  }
-
-  async function waitForAttribute(locator, attribute, value) {
-    await locator.and(page.locator(`[${attribute}="${value}"]`)).waitFor();
-  }
-
-  function step(name, fn) {
-    test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
-      if (broken) return t.skip('an earlier step failed');
-      try {
-        await fn();
-      } catch (error) {
-        broken = true;
-        await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`).catch(() => undefined);
-        if (error instanceof Error && consoleLines.length > 0) {
-          error.message += `\nat ${page.url()}; browser console:\n  ${consoleLines.slice(-20).join('\n  ')}`;
-        }
-        throw error;
-      }
-    });
-  }
 
   /** Clicks the language toggle while signed in and waits for the PATCH /api/v1/me it sends. */
   async function switchLanguage(to) {
@@ -84,40 +61,7 @@ function journeySuite() {
 
   const plain = (s) => s.replace(/[\u202f\u00a0]/g, ' ');
 
-  before(async () => {
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    server = await startServer({ demoPassword: DEMO_PASSWORD });
-    console.log(`server ${server.baseUrl} on ${server.database}`);
-    await waitForDemoLedger(server.baseUrl, DEMO_PASSWORD);
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 1366, height: 900 },
-      locale: 'fr-FR',
-      timezoneId: 'Europe/Paris',
-    });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') consoleLines.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400)
-        apiFailures.push(`${response.request().method()} ${new URL(response.url()).pathname} → ${response.status()}`);
-    });
-    page.on('requestfailed', (request) => {
-      const line = `request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`;
-      apiFailures.push(line);
-      consoleLines.push(line);
-    });
-  });
-
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
 
   step('the demo admin signs in and the dashboard shows KPI tiles and charts', async () => {
     await page.goto('/login');

@@ -2,11 +2,10 @@
 // Run from apps/web: `npm run test:e2e` (node --test, playwright-core, Debian's Chromium).
 // Screenshots land in <repo>/test-results/screenshots/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { browserSuite, launchChromium } from './support/browser.mjs';
-import { DEMO_ADMIN_EMAIL, SCREENSHOT_DIR, startServer, waitForDemoLedger } from './support/server.mjs';
+import { before } from 'node:test';
+import { browserSuite } from './support/browser.mjs';
+import { browserJourney } from './support/journey.mjs';
+import { DEMO_ADMIN_EMAIL } from './support/server.mjs';
 
 const SUITE = 'SPA shell in Chromium (built server, demo tenant)';
 
@@ -16,46 +15,24 @@ const STEP_TIMEOUT_MS = 60_000;
 browserSuite(SUITE, journeySuite);
 
 function journeySuite() {
-  /** @type {Awaited<ReturnType<typeof startServer>>} */
-  let server;
-  /** @type {import('playwright-core').Browser} */
-  let browser;
+  const { ctx, shot, waitForAttribute, step } = browserJourney({
+    demoPassword: DEMO_PASSWORD,
+    viewport: { width: 1280, height: 800 },
+    defaultTimeout: 15_000,
+    stepTimeout: STEP_TIMEOUT_MS,
+    // The wrong-password attempt is the one expected failure.
+    expectedFailure: (_method, pathname) => pathname === '/api/v1/auth/login',
+  });
   /** @type {import('playwright-core').Page} */
   let page;
-  const pageErrors = [];
-  /** Browser console errors and warnings, quoted when a step fails. */
-  const consoleLines = [];
-  /** HTTP errors and failed requests seen by the page (API calls and SPA assets). */
-  const apiFailures = [];
-  let broken = false;
+  /** @type {Awaited<ReturnType<typeof import('./support/server.mjs').startServer>>} */
+  let server;
+  before(() => {
+    ({ page, server } = ctx);
+  });
+  const { pageErrors, apiFailures } = ctx;
   /** Carried from one step to the next. */
   const journey = { keyName: `ERP e2e ${Date.now()}`, key: '' };
-
-  async function shot(name) {
-    await page.screenshot({ path: join(SCREENSHOT_DIR, name), fullPage: true, animations: 'disabled' });
-  }
-
-  /** Waits until a `data-*` attribute of the element has the value (CSS attribute selector). */
-  async function waitForAttribute(locator, attribute, value) {
-    await locator.and(page.locator(`[${attribute}="${value}"]`)).waitFor();
-  }
-
-  /** The journey's steps depend on each other: after one fails, the next ones are skipped. */
-  function step(name, fn) {
-    test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
-      if (broken) return t.skip('an earlier step failed');
-      try {
-        await fn();
-      } catch (error) {
-        broken = true;
-        await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`).catch(() => undefined);
-        if (error instanceof Error && consoleLines.length > 0) {
-          error.message += `\nat ${page.url()}; browser console:\n  ${consoleLines.slice(-20).join('\n  ')}`;
-        }
-        throw error;
-      }
-    });
-  }
 
   async function apiKeyCall(key) {
     const res = await fetch(`${server.baseUrl}/api/v1/legal-entities`, { headers: { 'X-API-Key': key } });
@@ -79,43 +56,6 @@ function journeySuite() {
     assert.equal(response.status(), 200);
     assert.equal((await response.json()).locale, to);
   }
-
-  before(async () => {
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    server = await startServer({ demoPassword: DEMO_PASSWORD });
-    console.log(`server ${server.baseUrl} on ${server.database}`);
-    await waitForDemoLedger(server.baseUrl, DEMO_PASSWORD);
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 1280, height: 800 },
-      locale: 'fr-FR',
-      timezoneId: 'Europe/Paris',
-    });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') consoleLines.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on('response', (response) => {
-      const { pathname } = new URL(response.url());
-      // The wrong-password attempt is the one expected failure (API calls and SPA assets alike).
-      if (response.status() >= 400 && pathname !== '/api/v1/auth/login') {
-        apiFailures.push(`${response.request().method()} ${pathname} → ${response.status()}`);
-      }
-    });
-    page.on('requestfailed', (request) => {
-      const line = `request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`;
-      apiFailures.push(line);
-      consoleLines.push(line);
-    });
-  });
-
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-  });
 
   step('an anonymous visit to / lands on the French sign-in page', async () => {
     await page.goto('/');

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { Access, ApiPageResponse, FINANCE_WRITERS, Problem, type Page } from '@encours/api-core';
 import type { Request, Response } from 'express';
-import { columnsOf, csvResponse, wantsCsv } from '../shared/list.js';
+import { listOrCsv } from '../shared/list.js';
 import { CreateCustomerDto, CustomerDto, CustomerQuery, UpdateCustomerDto } from './customer.dto.js';
 import { CustomerService } from './customer.service.js';
 
@@ -30,28 +30,21 @@ export class CustomerController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Page<CustomerDto> | string> {
-    if (!wantsCsv(req, q)) return this.customers.list(q);
-    const page = await this.customers.list(q, true);
-    return csvResponse(
-      res,
-      'customers',
-      page.items,
-      columnsOf<CustomerDto>([
-        'id',
-        'externalRef',
-        'name',
-        'siren',
-        'siret',
-        'vatNumber',
-        'country',
-        'language',
-        'currency',
-        'paymentTermsDays',
-        'segment',
-        'tags',
-        'blocked',
-      ]),
-    );
+    return listOrCsv<CustomerDto>(req, res, q, 'customers', (all) => this.customers.list(q, all), [
+      'id',
+      'externalRef',
+      'name',
+      'siren',
+      'siret',
+      'vatNumber',
+      'country',
+      'language',
+      'currency',
+      'paymentTermsDays',
+      'segment',
+      'tags',
+      'blocked',
+    ]);
   }
 
   @Get(':id')

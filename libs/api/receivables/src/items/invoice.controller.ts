@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { Access, ApiPageResponse, FINANCE_WRITERS, Problem, type Page } from '@encours/api-core';
 import type { Request, Response } from 'express';
-import { columnsOf, csvResponse, wantsCsv } from '../shared/list.js';
+import { listOrCsv } from '../shared/list.js';
 import {
   AllocationDto,
   CreateAllocationDto,
@@ -41,27 +41,20 @@ export class InvoiceController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Page<InvoiceDto> | string> {
-    if (!wantsCsv(req, q)) return this.invoices.list(q);
-    const page = await this.invoices.list(q, true);
-    return csvResponse(
-      res,
-      'invoices',
-      page.items,
-      columnsOf<InvoiceDto>([
-        'id',
-        'kind',
-        'externalRef',
-        'number',
-        'customerName',
-        'issueDate',
-        'dueDate',
-        'currency',
-        'amount',
-        'openAmount',
-        'status',
-        'disputed',
-      ]),
-    );
+    return listOrCsv<InvoiceDto>(req, res, q, 'invoices', (all) => this.invoices.list(q, all), [
+      'id',
+      'kind',
+      'externalRef',
+      'number',
+      'customerName',
+      'issueDate',
+      'dueDate',
+      'currency',
+      'amount',
+      'openAmount',
+      'status',
+      'disputed',
+    ]);
   }
 
   @Get('invoices/:id')
@@ -94,24 +87,17 @@ export class InvoiceController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Page<PaymentDto> | string> {
-    if (!wantsCsv(req, q)) return this.invoices.payments(q);
-    const page = await this.invoices.payments(q, true);
-    return csvResponse(
-      res,
-      'payments',
-      page.items,
-      columnsOf<PaymentDto>([
-        'id',
-        'externalRef',
-        'customerId',
-        'date',
-        'currency',
-        'amount',
-        'unallocatedAmount',
-        'method',
-        'bankReference',
-      ]),
-    );
+    return listOrCsv<PaymentDto>(req, res, q, 'payments', (all) => this.invoices.payments(q, all), [
+      'id',
+      'externalRef',
+      'customerId',
+      'date',
+      'currency',
+      'amount',
+      'unallocatedAmount',
+      'method',
+      'bankReference',
+    ]);
   }
 
   @Post('allocations')

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '@encours/api-core';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Request, Response } from 'express';
+import type { Page } from '@encours/api-core';
 import { toCsv } from '../imports/parse-body.js';
 
 /** Lists: the page conventions plus `format=csv` (or `Accept: text/csv`) for an export. */
@@ -33,4 +34,21 @@ export function csvResponse<T>(
 /** The DTO's own keys as CSV columns. */
 export function columnsOf<T extends object>(keys: (keyof T & string)[]): { header: string; value: (r: T) => unknown }[] {
   return keys.map((k) => ({ header: k, value: (r: T) => r[k] }));
+}
+
+/**
+ * The list-or-export pattern of every list route: a page as JSON, or every matching row as CSV
+ * with the DTO keys as columns (`format=csv` or `Accept: text/csv`).
+ */
+export async function listOrCsv<T extends object>(
+  req: Request,
+  res: Response,
+  q: ListQuery,
+  filename: string,
+  load: (all: boolean) => Promise<Page<T>>,
+  keys: (keyof T & string)[],
+): Promise<Page<T> | string> {
+  if (!wantsCsv(req, q)) return load(false);
+  const page = await load(true);
+  return csvResponse(res, filename, page.items, columnsOf<T>(keys));
 }
