@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, CoreModule, dataSourceOptions, Metrics } from '@encours/api-core';
+import { DunningModule } from '@encours/dunning';
 import { ReceivablesModule } from '@encours/receivables';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -30,6 +31,7 @@ export class AppModule {
         }),
         CoreModule.forRoot(config, options.metrics),
         ReceivablesModule,
+        DunningModule,
       ],
     };
   }

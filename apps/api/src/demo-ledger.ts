@@ -54,7 +54,15 @@ function usDate(s: string): CalendarDate {
   return iso;
 }
 
-export function buildDemoLedger(csv: string, today: CalendarDate): DemoLedger {
+/**
+ * @param options.withholdLatePaymentsDays late payments received in the last N days are not
+ *   imported: those invoices stay open and overdue, which gives dunning a realistic backlog.
+ */
+export function buildDemoLedger(
+  csv: string,
+  today: CalendarDate,
+  options: { withholdLatePaymentsDays?: number } = {},
+): DemoLedger {
   const [header, ...lines] = csv.trim().split(/\r?\n/);
   const cols = header.split(',');
   const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
@@ -92,8 +100,11 @@ export function buildDemoLedger(csv: string, today: CalendarDate): DemoLedger {
     disputed: r.Disputed === 'Yes' && shift(r.SettledDate) > today,
   }));
 
+  const withheldFrom = options.withholdLatePaymentsDays ? addDays(today, -options.withholdLatePaymentsDays) : null;
+  const withheld = (r: Record<string, string>) =>
+    withheldFrom !== null && Number(r.DaysLate) > 0 && shift(r.SettledDate) > withheldFrom && r.Disputed !== 'Yes';
   const payments = rows
-    .filter((r) => shift(r.SettledDate) <= today)
+    .filter((r) => shift(r.SettledDate) <= today && !withheld(r))
     .map((r) => ({
       externalRef: `VIR-${r.invoiceNumber.replace(/^0+/, '')}`,
       customerRef: r.customerID,

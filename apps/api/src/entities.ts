@@ -1,5 +1,6 @@
 import { CORE_ENTITIES } from '@encours/api-core';
+import { DUNNING_ENTITIES } from '@encours/dunning';
 import { RECEIVABLES_ENTITIES } from '@encours/receivables';
 
 /** Every entity of every module, composed here (the composition root). */
-export const ENTITIES = [...CORE_ENTITIES, ...RECEIVABLES_ENTITIES];
+export const ENTITIES = [...CORE_ENTITIES, ...RECEIVABLES_ENTITIES, ...DUNNING_ENTITIES];

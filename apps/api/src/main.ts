@@ -29,10 +29,14 @@ async function main(): Promise<void> {
 
   await app.listen(config.port, config.host);
   const url = `http://localhost:${config.port}`;
+  let mailbox: { close(): Promise<void> } | null = null;
   if (config.demo) {
     const { seedDemo } = await import('./demo.js');
+    const { startDemoMailbox } = await import('./demo-mailbox.js');
+    const demoMailbox = await startDemoMailbox(log);
+    mailbox = demoMailbox;
     const { port } = app.getHttpServer().address() as { port: number };
-    await seedDemo(app, config, log, `http://127.0.0.1:${port}`);
+    await seedDemo(app, config, log, `http://127.0.0.1:${port}`, demoMailbox);
   }
   log.info({ url }, `Encours is running on ${url} (API docs: ${url}/api/docs)`);
 
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`Received ${signal}, shutting down`);
     await app.close().catch(() => undefined);
+    await mailbox?.close().catch(() => undefined);
     await db.stop().catch(() => undefined);
     process.exit(0);
   };

@@ -34,3 +34,4 @@ export const RECEIVABLES_ENTITIES = [
   IdempotencyKey,
   CustomerEvent,
 ];
+export * from './shared/portfolio.js';

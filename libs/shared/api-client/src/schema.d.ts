@@ -514,6 +514,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices/{id}/disputed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Flag an invoice as disputed (or clear the flag)
+         * @description A disputed invoice stays in receivables but leaves dunning: it is not claimed in reminders, and a customer whose only late invoices are disputed is paused. The change is logged on the customer's timeline with its reason.
+         */
+        put: operations["Invoice_setDisputed"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments": {
         parameters: {
             query?: never;
@@ -909,6 +929,691 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dunning/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Run history, newest first */
+        get: operations["DunningRun_list"];
+        put?: never;
+        /**
+         * Run today's dunning now
+         * @description The same run as the scheduled one (it is idempotent: a customer gets at most one step per day, so running it again the same day sends nothing more). `skipped` when a run of the tenant is in progress.
+         */
+        post: operations["DunningRun_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/runs/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview of a day's run (default: tomorrow)
+         * @description What the run would do on that day with the ledger as it is now: one line per customer and step; nothing is written or sent.
+         */
+        get: operations["DunningRun_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run with its counts */
+        get: operations["DunningRun_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reminders decided by the runs (filter by status, run, customer), newest first */
+        get: operations["DunningRun_actions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/actions/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed (or retrying) reminder again now
+         * @description After fixing the contact or the SMTP settings.
+         */
+        post: operations["DunningRun_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today's tasks, most important first
+         * @description Open tasks due today or earlier (calls, validations of reminders, letters to post, formal notices to send by registered mail, broken promises, breached plans, failed sends), ordered by a priority of 0-100 weighing the overdue amount (log scale, 50 points), the days late of the oldest invoice (35), the risk (15: broken promises in the last 12 months) and the days the task has waited (up to 10). `assignee=me` (default) shows the caller's tasks and the unassigned ones; sales only see their own customers' tasks.
+         */
+        get: operations["Worklist_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/tasks/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a task done
+         * @description A call needs its `outcome` (reached, promise, dispute, no_answer, wrong_contact, voicemail): it is logged on the customer's timeline. Completing a letter or formal-notice task marks its PDF printed.
+         */
+        post: operations["Worklist_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/tasks/{id}/postpone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Postpone a task to a later day */
+        post: operations["Worklist_postpone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/tasks/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a task to another user */
+        post: operations["Worklist_reassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/tasks/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a reminder waiting for validation
+         * @description The action is executed at once: the email or SMS is sent, the letter or formal notice rendered, the account blocked...
+         */
+        post: operations["Worklist_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/tasks/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a reminder waiting for validation (it is not sent; the customer keeps its level) */
+        post: operations["Worklist_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Documents sent to a customer, newest first */
+        get: operations["Documents_forCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/documents/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a document as it was sent (PDF, .eml message, SMS text) */
+        get: operations["Documents_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/print-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Letters and formal notices waiting to be printed and posted, oldest first */
+        get: operations["Documents_printQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/documents/{id}/printed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a letter printed (and posted) */
+        post: operations["Documents_printed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dunning settings: daily run, email and SMS sending, company identity printed on letters
+         * @description The SMTP password and the SMS gateway token are never returned: `smtpPasswordSet` and `smsHttpTokenSet` say whether they are stored.
+         */
+        get: operations["DunningSettings_get"];
+        /**
+         * Change the dunning settings
+         * @description Fields left out keep their value; `null` clears an optional field. `smtpPassword` and `smsHttpToken` are write-only: a value sets them, `null` removes them. `smsProvider: http` needs `smsHttpUrl`; switching to SMTP needs `smtpHost`.
+         */
+        put: operations["DunningSettings_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dunning scenarios with their steps (default first, then by priority)
+         * @description A customer follows its explicit scenario (customer dunning settings), else the first active scenario by increasing `priority` whose `match` holds (segments, business units, countries; risk grades are not used until customers are graded), else the default scenario. Steps run on day `offsetDays` from the due date of the oldest overdue invoice (negative: before it), strictly increasing.
+         */
+        get: operations["Scenario_list"];
+        put?: never;
+        /**
+         * Add a dunning scenario
+         * @description A customer follows its explicit scenario (customer dunning settings), else the first active scenario by increasing `priority` whose `match` holds (segments, business units, countries; risk grades are not used until customers are graded), else the default scenario. Steps run on day `offsetDays` from the due date of the oldest overdue invoice (negative: before it), strictly increasing. Each email, SMS, letter and formal-notice step names a template of its channel that exists at least in the tenant's default language.
+         */
+        post: operations["Scenario_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/scenarios/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One dunning scenario with its steps */
+        get: operations["Scenario_get"];
+        /**
+         * Change a dunning scenario; its steps are replaced by the list given (in one transaction)
+         * @description Optional fields left out keep their value. `isDefault: true` makes it the default (the previous default stops being one); the default cannot be unset directly.
+         */
+        put: operations["Scenario_update"];
+        post?: never;
+        /**
+         * Delete a dunning scenario
+         * @description The default scenario cannot be deleted. A scenario assigned to customers is deleted only with `?reassign=default`.
+         */
+        delete: operations["Scenario_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Message templates (by code and language), with the steps using them */
+        get: operations["Template_list"];
+        put?: never;
+        /** Add a template (a new code, or another language of an existing code with the same channel) */
+        post: operations["Template_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/merge-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Merge fields and conditions a template may use, with descriptions and examples */
+        get: operations["Template_mergeFields"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a template (saved or not) with a real customer or a sample customer
+         * @description With `customerId`, the customer's open undisputed invoices (the overdue ones, else all), its contact, collector and penalties as the run would compute them today; otherwise a built-in sample statement with the tenant's company identity. `?format=pdf` returns the letter or formal notice as a PDF. Syntax errors and unknown merge fields are a 400; other problems (e.g. an SMS that may be too long) are listed in `problems`.
+         */
+        post: operations["Template_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template */
+        get: operations["Template_get"];
+        /** Change a template's name, subject and body (code, language and channel stay) */
+        put: operations["Template_update"];
+        post?: never;
+        /** Delete a template no step uses */
+        delete: operations["Template_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/templates/{id}/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a shipped template back to the text shipped with Encours */
+        post: operations["Template_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/penalties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Late-payment penalties a customer owes (sales: their own customers)
+         * @description Per open overdue invoice (open amount, up to `asOf`) and per amount paid after its due date in the last 5 years: the days late split by half-year with the rate of each, the interest (amount x rate x days / 365, rounded once per invoice), the 40 EUR recovery indemnity (once per invoice, in EUR), totals per currency. Rates: ECB rate + 10 points (France) or + 8 points (other EU countries), or the contractual rate (floored at 3x the legal interest rate in France), from the tenant's reference-rate tables. Example: 10,000.00 EUR due 2024-06-15 paid 2024-08-14 → 15 days at 14.50 % + 45 days at 14.25 % = 235.27 EUR, plus 40 EUR.
+         */
+        get: operations["Penalty_forCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/reference-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's reference rates for penalties (ECB main refinancing rate, French legal interest rate)
+         * @description Seeded from the tables shipped with Encours; check the ECB and Banque de France sites and add later changes.
+         */
+        get: operations["Penalty_listRates"];
+        /**
+         * Replace the table of one kind of reference rate
+         * @description Dates must be unique (`fr_legal_pro`: 1 January or 1 July), rates between -1 and 100 percent with up to 4 decimals.
+         */
+        put: operations["Penalty_replaceRates"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/dunning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's dunning settings, level and resolved scenario (sales: their own customers) */
+        get: operations["CustomerDunning_get"];
+        /**
+         * Change a customer's dunning settings (hold, exclusion, scenario, collector, penalties)
+         * @description Fields left out keep their value; null clears. Putting on hold, lifting a hold and excluding or including the customer are logged on its timeline (`dunning.hold`, `dunning.excluded`).
+         */
+        put: operations["CustomerDunning_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/promises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's promises to pay, latest promised date first */
+        get: operations["Promise_listForCustomer"];
+        put?: never;
+        /**
+         * Record a promise to pay
+         * @description An amount by a date (today to one year ahead), for open invoices of the customer in the promise's currency (the amount at most their open total) or for its account. While a promise is pending the customer's dunning is paused. It is kept as soon as the allocations (payments or credit notes) dated from today to those invoices, or to any invoice of the customer in that currency when none is named, reach the amount by the promised date + the grace days (dunning settings, default 3); broken the day after otherwise, which resumes dunning and gives the collector a task. Sales: their own customers only.
+         */
+        post: operations["Promise_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/promises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Promises to pay of every customer
+         * @description `status` filters (pending, kept, broken, cancelled); `from`/`to` bound the promised date; `q` searches the customer name; `sort` by promisedDate (default, latest first), promisedOn, amount, createdAt or status. Sales see their own customers only.
+         */
+        get: operations["Promise_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/promises/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Promises-kept rate
+         * @description Over the promises made (the day they were recorded) from `from` to `to` (default: the last 90 days to today): made = kept + broken + pending + cancelled, and **keptRate = kept / (kept + broken)**, rounded to 4 decimals, null when no promise of the period has been decided yet (pending and cancelled promises are left out of the rate). amountPromised sums the amounts of every promise made, amountKept those of the kept promises, per currency (never converted). `byCollector` gives the same figures by user who recorded the promises (userId null: API keys). Sales: their own customers only.
+         */
+        get: operations["Promise_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/promises/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a pending promise
+         * @description Recorded by mistake, or superseded (e.g. by a payment plan). Dunning resumes if no other commitment holds it. Logged on the customer's timeline.
+         */
+        post: operations["Promise_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/payment-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's payment plans with their instalments, latest first */
+        get: operations["PaymentPlan_listForCustomer"];
+        put?: never;
+        /**
+         * Agree a payment plan (échéancier)
+         * @description For open invoices of the customer, all in one currency and in no other active plan (409). Total = open amount of the invoices + `penaltiesAmount` when `includePenalties`. Give the instalments (dates strictly increasing, the first not in the past, adding up exactly to the total: a 400 on `instalments` names the difference) or a `schedule` ({count, firstDueDate, frequency weekly|monthly}) that splits the total into equal instalments, the rounding remainder on the last one. While the plan is active the customer's dunning is paused. The allocations to its invoices from the day it is agreed pay the instalments in order; an instalment not covered by its due date + the grace days (dunning settings, default 3) breaches the plan, which resumes dunning and gives the collector a task. Sales: their own customers only.
+         */
+        post: operations["PaymentPlan_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A payment plan with its instalments and their paid amounts
+         * @description Paid amounts and statuses are those of the last evaluation (the daily dunning run, or POST /dunning/commitments/evaluate).
+         */
+        get: operations["PaymentPlan_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/payment-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payment plans of every customer
+         * @description `status` filters (active, breached, completed, cancelled); `q` searches the customer name; `sort` by agreedOn (default, latest first), totalAmount, createdAt or status. Sales see their own customers only.
+         */
+        get: operations["PaymentPlan_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment-plans/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an active payment plan
+         * @description Its invoices may then go into a new plan; dunning resumes. Logged on the customer's timeline.
+         */
+        post: operations["PaymentPlan_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/commitments/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate today's promises and payment plans now
+         * @description What the daily dunning run does first (for support): decides kept and broken promises, breached and completed plans from the allocations received, with their tasks, timeline entries and events. Idempotent: running it again the same day changes nothing more.
+         */
+        post: operations["Commitments_evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1137,7 +1842,7 @@ export interface components {
              *       "receivables:read"
              *     ]
              */
-            scopes: ("tenant:read" | "imports:write" | "receivables:read" | "receivables:write" | "credit-checks:write" | "scoring:read" | "dunning:read" | "webhooks:manage")[];
+            scopes: ("tenant:read" | "imports:write" | "receivables:read" | "receivables:write" | "credit-checks:write" | "scoring:read" | "dunning:read" | "dunning:write" | "webhooks:manage")[];
             /**
              * Format: date
              * @description Last day the key is valid
@@ -1776,6 +2481,15 @@ export interface components {
             /** @example https://erp.example.com/invoices/F2026-00123.pdf */
             pdfUrl?: string;
             lines?: Record<string, never>[];
+        };
+        DisputeFlagDto: {
+            /**
+             * @description true: the invoice is disputed and leaves dunning; false: the dispute is over
+             * @example true
+             */
+            disputed: boolean;
+            /** @example Quantité livrée inférieure à la quantité facturée */
+            reason?: string;
         };
         PaymentDto: {
             /** Format: uuid */
@@ -2483,6 +3197,1494 @@ export interface components {
             /** @enum {string|null} */
             trend: "improving" | "stable" | "worsening" | null;
             invoiceCount12m: number;
+        };
+        RunDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-11-25 */
+            runDate: string;
+            /**
+             * @example schedule
+             * @enum {string}
+             */
+            trigger: "schedule" | "manual";
+            /**
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed";
+            /**
+             * @example {
+             *       "customers": 812,
+             *       "actions": 57,
+             *       "actions_queued": 41,
+             *       "sent": 40,
+             *       "retrying": 1,
+             *       "skipped_waiting": 610,
+             *       "skipped_paused_promise": 12
+             *     }
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** @example 2026-11-25T06:00:01.204Z */
+            startedAt: string;
+            /** @example 2026-11-25T06:00:09.871Z */
+            finishedAt?: string | null;
+            error?: string | null;
+        };
+        RunOutcomeDto: {
+            /**
+             * @description skipped: a run of this tenant is in progress
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "succeeded" | "failed" | "skipped";
+            run?: components["schemas"]["RunDto"];
+            error?: string;
+        };
+        PreviewItemDto: {
+            /** Format: uuid */
+            customerId: string;
+            /** @example Dupont Industrie */
+            customerName: string;
+            /** @example C-00042 */
+            customerRef: string;
+            /** @example Standard */
+            scenario: string;
+            /** @example 3 */
+            stepPosition: number;
+            /** @example Relance ferme */
+            stepName: string;
+            /**
+             * @example email
+             * @enum {string}
+             */
+            action: "email" | "sms" | "letter" | "call" | "formal_notice" | "legal_escalation" | "account_block";
+            /**
+             * @description false: waits for a validation in the worklist
+             * @example true
+             */
+            automatic: boolean;
+            /** @example 16 */
+            daysLate: number;
+            /**
+             * @description Amount claimed (tenant currency)
+             * @example 4820.00
+             */
+            amount: string;
+            /** @example EUR */
+            currency: string;
+        };
+        PreviewDto: {
+            /** @example 2026-11-26 */
+            date: string;
+            items: components["schemas"]["PreviewItemDto"][];
+            /**
+             * @example {
+             *       "email": 31,
+             *       "call": 4,
+             *       "formal_notice": 1
+             *     }
+             */
+            byAction: {
+                [key: string]: number;
+            };
+            /**
+             * @example {
+             *       "waiting": 640,
+             *       "paused_promise": 12,
+             *       "paused_hold": 2,
+             *       "below_minimum": 9,
+             *       "completed": 3
+             *     }
+             */
+            skipped: {
+                [key: string]: number;
+            };
+        };
+        ActionTotalDto: {
+            /** @example EUR */
+            currency: string;
+            /** @example 4820.00 */
+            overdue: string;
+            /** @example 6120.00 */
+            open: string;
+        };
+        ActionDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            runId: string;
+            /** @example 2026-11-25 */
+            runDate: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example Dupont Industrie */
+            customerName: string;
+            /** @example 3 */
+            stepPosition: number;
+            /** @example Relance ferme */
+            stepName: string;
+            /**
+             * @example email
+             * @enum {string}
+             */
+            action: "email" | "sms" | "letter" | "call" | "formal_notice" | "legal_escalation" | "account_block";
+            /**
+             * @example sent
+             * @enum {string}
+             */
+            status: "pending_validation" | "queued" | "sending" | "sent" | "failed" | "task" | "done" | "cancelled";
+            /** @example true */
+            automatic: boolean;
+            invoiceIds: string[];
+            totals: components["schemas"]["ActionTotalDto"][];
+            /** @example 16 */
+            daysLate: number;
+            /** @example compta@dupont.fr */
+            recipient?: string | null;
+            /** @example 1 */
+            attempts: number;
+            lastError?: string | null;
+            nextAttemptAt?: string | null;
+            sentAt?: string | null;
+        };
+        WorklistCustomerDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Dupont Industrie */
+            name: string;
+            /** @example C-00042 */
+            externalRef: string;
+            /** @example false */
+            blocked: boolean;
+        };
+        WorklistItemDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example call
+             * @enum {string}
+             */
+            kind: "call" | "validation" | "letter" | "formal_notice" | "legal_escalation" | "account_block" | "promise_broken" | "plan_breached" | "send_failed";
+            /** @example Relance téléphonique */
+            title: string;
+            /** @example 2026-11-25 */
+            dueDate: string;
+            /**
+             * @example open
+             * @enum {string}
+             */
+            status: "open" | "done" | "cancelled";
+            /**
+             * @description Priority 0-100: amount (log scale, 50), days late (35), risk (15), + days waited (≤ 10)
+             * @example 61.5
+             */
+            priority: number;
+            customer: components["schemas"]["WorklistCustomerDto"];
+            /**
+             * @description Overdue amount of the customer, tenant currency
+             * @example 12500.00
+             */
+            overdue: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Days late of the oldest overdue invoice
+             * @example 38
+             */
+            daysLate: number;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** @example Claire Martin */
+            assigneeName?: string | null;
+            /**
+             * Format: uuid
+             * @description The dunning action (validation, call step, letter)
+             */
+            actionId?: string | null;
+            /** @example Mise en demeure */
+            stepName?: string | null;
+            /** @example formal_notice */
+            action?: string | null;
+            /**
+             * @description Broken promises of the customer in the last 12 months
+             * @example 1
+             */
+            brokenPromises?: number;
+            outcome?: string | null;
+            comment?: string | null;
+        };
+        CompleteTaskDto: {
+            /**
+             * @description Required for a call: logged on the customer timeline
+             * @example reached
+             * @enum {string}
+             */
+            outcome?: "reached" | "promise" | "dispute" | "no_answer" | "wrong_contact" | "voicemail";
+            /** @example Le comptable confirme un virement vendredi. */
+            comment?: string;
+            /**
+             * Format: uuid
+             * @description The contact spoken to (call)
+             */
+            contactId?: string;
+        };
+        PostponeTaskDto: {
+            /**
+             * @description New day (after today)
+             * @example 2026-12-01
+             */
+            until: string;
+            /** @example Interlocutor on holiday until Monday */
+            comment?: string;
+        };
+        ReassignTaskDto: {
+            /**
+             * Format: uuid
+             * @example 7b0f8a54-2f5e-4b8e-9a43-1c0f6a3e2d11
+             */
+            assigneeId: string;
+        };
+        DecisionDto: {
+            /** @example Montant confirmé avec le commercial */
+            comment?: string;
+        };
+        ApprovalResultDto: {
+            /**
+             * @description Status of the action after approval: sent, queued (retrying), failed, task, done
+             * @example sent
+             */
+            status: string;
+            /**
+             * @description Last delivery error, if the send failed
+             * @example null
+             */
+            error?: string | null;
+        };
+        DocumentDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            actionId?: string | null;
+            /**
+             * @example formal_notice
+             * @enum {string}
+             */
+            kind: "email" | "sms" | "letter" | "formal_notice" | "attachment";
+            /** @example Mise en demeure — factures impayées */
+            title: string;
+            /** @example mise-en-demeure-C-00042-2026-11-25.pdf */
+            filename: string;
+            /** @example application/pdf */
+            mimeType: string;
+            /** @example 48211 */
+            size: number;
+            /** @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 */
+            sha256: string;
+            /** @enum {string|null} */
+            printStatus?: "to_print" | "printed" | null;
+            printedAt?: string | null;
+            /** @example 2026-11-25T06:00:03.120Z */
+            createdAt: string;
+        };
+        DunningSettingsDto: {
+            /**
+             * @description The daily run is scheduled (it can always be started by hand)
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description Local time of the daily run (tenant's time zone), HH:MM
+             * @example 07:00
+             */
+            runTime: string;
+            /**
+             * @description Last day a scheduled run started
+             * @example 2026-11-25
+             */
+            lastScheduledRunDate: string | null;
+            /**
+             * @description `sink` keeps the messages without sending them (tests, demos)
+             * @example smtp
+             * @enum {string}
+             */
+            emailTransport: "smtp" | "sink";
+            /** @example smtp.example.fr */
+            smtpHost: string | null;
+            /** @example 587 */
+            smtpPort: number | null;
+            /**
+             * @description TLS from the start (port 465); otherwise STARTTLS when offered
+             * @example false
+             */
+            smtpSecure: boolean;
+            /** @example relances@example.fr */
+            smtpUser: string | null;
+            /**
+             * @description An SMTP password is stored (it is never returned)
+             * @example true
+             */
+            smtpPasswordSet: boolean;
+            /** @example Service recouvrement – Encours Démo */
+            fromName: string | null;
+            /** @example recouvrement@encours-demo.fr */
+            fromEmail: string | null;
+            /** @example compta-clients@encours-demo.fr */
+            replyTo: string | null;
+            /** @example archives-relances@encours-demo.fr */
+            bccEmail: string | null;
+            /**
+             * @description `log` only records the SMS; `http` posts it to a gateway
+             * @example http
+             * @enum {string}
+             */
+            smsProvider: "log" | "http";
+            /** @example https://sms.example.fr/api/send */
+            smsHttpUrl: string | null;
+            /**
+             * @description A token for the SMS gateway is stored (it is never returned)
+             * @example false
+             */
+            smsHttpTokenSet: boolean;
+            /** @example ENCOURS */
+            smsSender: string | null;
+            /** @example Encours Démo SA */
+            companyName: string | null;
+            /**
+             * @example [
+             *       "12 rue de la Paix",
+             *       "75002 Paris"
+             *     ]
+             */
+            companyAddressLines: string[];
+            /** @example 912345675 */
+            companySiren: string | null;
+            /** @example FR65912345675 */
+            companyVatNumber: string | null;
+            /** @example recouvrement@encours-demo.fr */
+            companyEmail: string | null;
+            /** @example 01 84 60 12 00 */
+            companyPhone: string | null;
+            /**
+             * @example Julien Petit
+             *     Responsable recouvrement
+             */
+            signature: string;
+            /** @example IBAN FR76 3000 4000 0100 0012 3456 789 – BIC BNPAFRPPXXX */
+            paymentDetails: string;
+            /**
+             * @description Days given by a formal notice to pay
+             * @example 8
+             */
+            formalNoticeDays: number;
+            /**
+             * @description Days after a promised date before the promise is broken
+             * @example 3
+             */
+            promiseGraceDays: number;
+            /**
+             * @description Days after an instalment's date before the plan is breached
+             * @example 3
+             */
+            planGraceDays: number;
+            /**
+             * @description Attempts of a failed email or SMS before it is reported failed
+             * @example 5
+             */
+            maxSendAttempts: number;
+            /** @example 2026-11-25T06:00:03.120Z */
+            updatedAt: string;
+        };
+        UpdateDunningSettingsDto: {
+            /** @example true */
+            enabled?: boolean;
+            /**
+             * @description HH:MM, 24-hour clock
+             * @example 07:00
+             */
+            runTime?: string;
+            /**
+             * @example smtp
+             * @enum {string}
+             */
+            emailTransport?: "smtp" | "sink";
+            /** @example smtp.example.fr */
+            smtpHost?: string | null;
+            /** @example 587 */
+            smtpPort?: number | null;
+            /** @example false */
+            smtpSecure?: boolean;
+            /** @example relances@example.fr */
+            smtpUser?: string | null;
+            /**
+             * @description Write-only
+             * @example s3cret-Passw0rd
+             */
+            smtpPassword?: string | null;
+            /** @example Service recouvrement */
+            fromName?: string | null;
+            /** @example recouvrement@encours-demo.fr */
+            fromEmail?: string | null;
+            /** @example compta-clients@encours-demo.fr */
+            replyTo?: string | null;
+            /** @example archives-relances@encours-demo.fr */
+            bccEmail?: string | null;
+            /**
+             * @example log
+             * @enum {string}
+             */
+            smsProvider?: "log" | "http";
+            /** @example https://sms.example.fr/api/send */
+            smsHttpUrl?: string | null;
+            /**
+             * @description Write-only
+             * @example tok_8f2c
+             */
+            smsHttpToken?: string | null;
+            /**
+             * @description Sender name (up to 11 letters or digits)
+             * @example ENCOURS
+             */
+            smsSender?: string | null;
+            /** @example Encours Démo SA */
+            companyName?: string | null;
+            /**
+             * @example [
+             *       "12 rue de la Paix",
+             *       "75002 Paris"
+             *     ]
+             */
+            companyAddressLines?: string[];
+            /** @example 912345675 */
+            companySiren?: string | null;
+            /** @example FR65912345675 */
+            companyVatNumber?: string | null;
+            /** @example recouvrement@encours-demo.fr */
+            companyEmail?: string | null;
+            /** @example 01 84 60 12 00 */
+            companyPhone?: string | null;
+            /**
+             * @example Julien Petit
+             *     Responsable recouvrement
+             */
+            signature?: string;
+            /** @example IBAN FR76 3000 4000 0100 0012 3456 789 – BIC BNPAFRPPXXX */
+            paymentDetails?: string;
+            /** @example 8 */
+            formalNoticeDays?: number;
+            /** @example 3 */
+            promiseGraceDays?: number;
+            /** @example 3 */
+            planGraceDays?: number;
+            /** @example 5 */
+            maxSendAttempts?: number;
+        };
+        ScenarioMatchOutDto: {
+            /**
+             * @example [
+             *       "BTP"
+             *     ]
+             */
+            segments?: string[];
+            businessUnitIds?: string[];
+            /**
+             * @example [
+             *       "D",
+             *       "E"
+             *     ]
+             */
+            riskGrades?: string[];
+            /**
+             * @example [
+             *       "FR"
+             *     ]
+             */
+            countries?: string[];
+        };
+        StepDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2 */
+            position: number;
+            /** @example Relance 1 – courtoise */
+            name: string;
+            /** @example 5 */
+            offsetDays: number;
+            /**
+             * @example email
+             * @enum {string}
+             */
+            action: "email" | "sms" | "letter" | "call" | "formal_notice" | "legal_escalation" | "account_block";
+            /** @example reminder_1_email */
+            templateCode: string | null;
+            /** @example 0 */
+            minOverdueAmount: string;
+            /**
+             * @example collector
+             * @enum {string}
+             */
+            actor: "collector" | "salesperson";
+            /** @example true */
+            automatic: boolean;
+        };
+        ScenarioDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Standard */
+            name: string;
+            description: string | null;
+            /** @example true */
+            isDefault: boolean;
+            /** @example true */
+            active: boolean;
+            /** @example 100 */
+            priority: number;
+            match: components["schemas"]["ScenarioMatchOutDto"];
+            steps: components["schemas"]["StepDto"][];
+            /**
+             * @description Customers assigned to it explicitly
+             * @example 3
+             */
+            assignedCustomers: number;
+            /** @example 2026-03-01T10:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-03-01T10:00:00.000Z */
+            updatedAt: string;
+        };
+        ScenarioMatchDto: {
+            /**
+             * @description Customer segments (any when empty)
+             * @example [
+             *       "BTP"
+             *     ]
+             */
+            segments?: string[];
+            /**
+             * @description Business units of the tenant (any when empty)
+             * @example []
+             */
+            businessUnitIds?: string[];
+            /**
+             * @description Risk grades A (best) to E. Stored, but not used for assignment until the scoring module grades customers.
+             * @example []
+             */
+            riskGrades?: ("A" | "B" | "C" | "D" | "E")[];
+            /**
+             * @description ISO 3166-1 alpha-2 countries (any when empty)
+             * @example [
+             *       "FR",
+             *       "BE"
+             *     ]
+             */
+            countries?: string[];
+        };
+        StepInputDto: {
+            /**
+             * @description Order of the step (1, 2, 3...); the order of the list when left out
+             * @example 1
+             */
+            position?: number;
+            /** @example Relance 1 – courtoise */
+            name: string;
+            /**
+             * @description Days from the due date (negative: before it); strictly increasing from step to step
+             * @example 5
+             */
+            offsetDays: number;
+            /**
+             * @example email
+             * @enum {string}
+             */
+            action: "email" | "sms" | "letter" | "call" | "formal_notice" | "legal_escalation" | "account_block";
+            /**
+             * @description Template code (required for email, sms, letter and formal_notice; optional call script for a call)
+             * @example reminder_1_email
+             */
+            templateCode?: string | null;
+            /**
+             * @description Run the step only when the customer's overdue amount reaches this (tenant currency)
+             * @example 0
+             */
+            minOverdueAmount?: string;
+            /**
+             * @default collector
+             * @example collector
+             * @enum {string}
+             */
+            actor: "collector" | "salesperson";
+            /**
+             * @description false: a person validates the step before it is executed
+             * @default true
+             * @example true
+             */
+            automatic: boolean;
+        };
+        ScenarioInputDto: {
+            /** @example Grands comptes */
+            name: string;
+            /** @example Relances plus espacées, appel avant toute lettre */
+            description?: string | null;
+            /**
+             * @description Make it the default scenario (the previous default stops being one)
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+            /**
+             * @default true
+             * @example true
+             */
+            active: boolean;
+            /**
+             * @description Assignment rules are tried by increasing priority
+             * @default 100
+             * @example 10
+             */
+            priority: number;
+            /** @description Which customers the scenario applies to */
+            match?: components["schemas"]["ScenarioMatchDto"];
+            /**
+             * @example [
+             *       {
+             *         "name": "Relance 1",
+             *         "offsetDays": 5,
+             *         "action": "email",
+             *         "templateCode": "reminder_1_email"
+             *       },
+             *       {
+             *         "name": "Relance 2",
+             *         "offsetDays": 15,
+             *         "action": "email",
+             *         "templateCode": "reminder_2_email"
+             *       }
+             *     ]
+             */
+            steps: components["schemas"]["StepInputDto"][];
+        };
+        TemplateUsageDto: {
+            /** Format: uuid */
+            scenarioId: string;
+            /** @example Standard */
+            scenarioName: string;
+            /** @example 2 */
+            position: number;
+            /** @example Relance 1 – courtoise */
+            stepName: string;
+        };
+        TemplateDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Steps refer to the code; the language picks the variant
+             * @example reminder_1_email
+             */
+            code: string;
+            /**
+             * @example fr
+             * @enum {string}
+             */
+            language: "fr" | "en";
+            /**
+             * @example email
+             * @enum {string}
+             */
+            channel: "email" | "sms" | "letter" | "formal_notice" | "call";
+            /** @example Relance 1 – courtoise (e-mail) */
+            name: string;
+            /** @example Rappel de paiement – {{ customer.name }} */
+            subject: string | null;
+            /**
+             * @example Bonjour {{ contact.name }},
+             *
+             *     {{ invoices.table }}
+             *
+             *     {{ company.signature }}
+             */
+            body: string;
+            /**
+             * @description Shipped with Encours (can be reset to the shipped text)
+             * @example true
+             */
+            shipped: boolean;
+            /**
+             * @description A shipped template whose text differs from the shipped one
+             * @example false
+             */
+            modified: boolean;
+            /** @description Steps using this template code */
+            usedBy: components["schemas"]["TemplateUsageDto"][];
+            /** @example 2026-03-01T10:00:00.000Z */
+            updatedAt: string;
+        };
+        MergeFieldDto: {
+            /** @example customer.name */
+            name: string;
+            /**
+             * @example {
+             *       "fr": "Raison sociale du client",
+             *       "en": "Customer's company name"
+             *     }
+             */
+            description: Record<string, never>;
+            /**
+             * @example {
+             *       "fr": "Dupont Industrie SAS",
+             *       "en": "Dupont Industrie SAS"
+             *     }
+             */
+            example: Record<string, never>;
+            /**
+             * @description Renders a table: alone in its paragraph; not in a subject or an SMS
+             * @example false
+             */
+            block: boolean;
+            /**
+             * @description May render several lines: not in a subject
+             * @example false
+             */
+            multiline: boolean;
+            /**
+             * @description Worst-case length in an SMS; null: not allowed in an SMS
+             * @example 40
+             */
+            smsMaxLength: number | null;
+        };
+        MergeConditionDto: {
+            /** @example penalties.applicable */
+            name: string;
+            /**
+             * @example {
+             *       "fr": "Les pénalités sont réclamées",
+             *       "en": "Penalties are claimed"
+             *     }
+             */
+            description: Record<string, never>;
+        };
+        MergeFieldsDto: {
+            fields: components["schemas"]["MergeFieldDto"][];
+            conditions: components["schemas"]["MergeConditionDto"][];
+            /** @example {{ field }}, **bold**, {{#if condition}} … {{else}} … {{/if}} (no nesting); paragraphs separated by a blank line */
+            syntax: string;
+        };
+        PreviewTemplateDto: {
+            /**
+             * @example email
+             * @enum {string}
+             */
+            channel: "email" | "sms" | "letter" | "formal_notice" | "call";
+            /**
+             * @example fr
+             * @enum {string}
+             */
+            language: "fr" | "en";
+            /** @example Rappel de paiement – {{ customer.name }} */
+            subject?: string | null;
+            /**
+             * @example Bonjour {{ contact.name }},
+             *
+             *     {{ invoices.table }}
+             *
+             *     {{ company.signature }}
+             */
+            body: string;
+            /**
+             * Format: uuid
+             * @description A real customer (its open, undisputed invoices); a built-in sample customer otherwise
+             */
+            customerId?: string;
+        };
+        TemplateProblemDto: {
+            /**
+             * @example body
+             * @enum {string}
+             */
+            field: "subject" | "body";
+            /** @example sms_too_long */
+            code: string;
+            /** @example The SMS can reach 520 characters with long values, more than 3 segments (459 characters): shorten it */
+            message: string;
+        };
+        TemplatePreviewDto: {
+            /** @example Rappel de paiement – Dupont Industrie SAS */
+            subject: string | null;
+            /** @description Email only: the HTML document */
+            html: string | null;
+            /**
+             * @example Bonjour Claire Moreau,
+             *
+             *     ...
+             */
+            text: string;
+            /** @description What would prevent saving the template (it still renders) */
+            problems: components["schemas"]["TemplateProblemDto"][];
+            /**
+             * @example sample
+             * @enum {string}
+             */
+            context: "customer" | "sample";
+        };
+        CreateTemplateDto: {
+            /** @example Relance 1 – courtoise (e-mail) */
+            name: string;
+            /**
+             * @description Email only (merge fields allowed)
+             * @example Rappel de paiement – {{ customer.name }}
+             */
+            subject?: string | null;
+            /**
+             * @description Text with `{{ field }}` merge fields (see /dunning/merge-fields), `**bold**` and `{{#if condition}}…{{else}}…{{/if}}`
+             * @example Bonjour {{ contact.name }},
+             *
+             *     Sauf erreur de notre part :
+             *
+             *     {{ invoices.table }}
+             *
+             *     Cordialement,
+             *
+             *     {{ company.signature }}
+             */
+            body: string;
+            /**
+             * @description Lower case letters, digits and _
+             * @example relance_grands_comptes
+             */
+            code: string;
+            /**
+             * @example fr
+             * @enum {string}
+             */
+            language: "fr" | "en";
+            /**
+             * @example email
+             * @enum {string}
+             */
+            channel: "email" | "sms" | "letter" | "formal_notice" | "call";
+        };
+        UpdateTemplateDto: {
+            /** @example Relance 1 – courtoise (e-mail) */
+            name: string;
+            /**
+             * @description Email only (merge fields allowed)
+             * @example Rappel de paiement – {{ customer.name }}
+             */
+            subject?: string | null;
+            /**
+             * @description Text with `{{ field }}` merge fields (see /dunning/merge-fields), `**bold**` and `{{#if condition}}…{{else}}…{{/if}}`
+             * @example Bonjour {{ contact.name }},
+             *
+             *     Sauf erreur de notre part :
+             *
+             *     {{ invoices.table }}
+             *
+             *     Cordialement,
+             *
+             *     {{ company.signature }}
+             */
+            body: string;
+        };
+        PenaltySegmentDto: {
+            /**
+             * @description First day late in the segment
+             * @example 2024-06-16
+             */
+            from: string;
+            /**
+             * @description Last day late in the segment (inclusive)
+             * @example 2024-06-30
+             */
+            to: string;
+            /** @example 15 */
+            days: number;
+            /**
+             * @description Annual rate applied, percent
+             * @example 14.50
+             */
+            rate: string;
+            /**
+             * @description This segment's share of the interest
+             * @example 59.59
+             */
+            interest: string;
+            /**
+             * @description The floor (3x legal interest rate) that replaced a lower contractual rate
+             * @example 15.21
+             */
+            floorRate?: string;
+        };
+        PenaltyLineDto: {
+            /** Format: uuid */
+            invoiceId: string;
+            /** @example F2024-0612 */
+            number: string;
+            /**
+             * @description An open overdue amount, or an amount paid after the due date
+             * @example paid_late
+             * @enum {string}
+             */
+            kind: "open" | "paid_late";
+            /** @example 2024-06-15 */
+            dueDate: string;
+            /**
+             * @description Amount the interest runs on (open amount, or amount paid late)
+             * @example 10000.00
+             */
+            amount: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Payment date (paid late); null while open
+             * @example 2024-08-14
+             */
+            paidDate: string | null;
+            /** @example false */
+            disputed: boolean;
+            /** @example 60 */
+            daysLate: number;
+            segments: components["schemas"]["PenaltySegmentDto"][];
+            /** @example 235.27 */
+            interest: string;
+            /**
+             * @description Fixed recovery indemnity, in EUR (once per invoice)
+             * @example 40.00
+             */
+            indemnity: string;
+            /**
+             * @example EUR
+             * @enum {string}
+             */
+            indemnityCurrency: "EUR";
+            /**
+             * @description Interest + indemnity for a EUR invoice; the interest alone otherwise
+             * @example 275.27
+             */
+            total: string;
+            /**
+             * @example legal_default
+             * @enum {string}
+             */
+            rateSource: "legal_default" | "contractual" | "contractual_floored" | "none";
+            /** @example 15.21 */
+            floorRate?: string;
+        };
+        PenaltyTotalDto: {
+            /** @example EUR */
+            currency: string;
+            /** @example 235.27 */
+            interest: string;
+            /** @example 40.00 */
+            indemnity: string;
+            /** @example 275.27 */
+            total: string;
+        };
+        PenaltyIndemnityDto: {
+            /** @example 1 */
+            count: number;
+            /** @example 40.00 */
+            amount: string;
+            /**
+             * @example EUR
+             * @enum {string}
+             */
+            currency: "EUR";
+        };
+        CustomerPenaltiesDto: {
+            /** Format: uuid */
+            customerId: string;
+            /** @example 2026-11-25 */
+            asOf: string;
+            /**
+             * @description Amounts paid late before this date are time-barred (5 years) and left out
+             * @example 2021-11-25
+             */
+            limitationFrom: string;
+            /**
+             * @description fr: Code de commerce; eu: Directive 2011/7/EU; none
+             * @example fr
+             * @enum {string}
+             */
+            regime: "fr" | "eu" | "none";
+            /**
+             * @description The customer's dunning setting, or deduced from its country
+             * @example country
+             * @enum {string}
+             */
+            regimeSource: "customer" | "country";
+            /**
+             * @description Contractual rate in percent, when set
+             * @example null
+             */
+            contractualRate: string | null;
+            /**
+             * @description Rates come from the tenant's reference-rate tables (see /dunning/reference-rates)
+             * @example tenant
+             */
+            rateTables: string;
+            lines: components["schemas"]["PenaltyLineDto"][];
+            /** @description Per currency; the indemnities are on the EUR row */
+            totals: components["schemas"]["PenaltyTotalDto"][];
+            indemnity: components["schemas"]["PenaltyIndemnityDto"];
+            /** @example [] */
+            warnings: string[];
+        };
+        ReferenceRateDto: {
+            /**
+             * @description Date from which the rate applies (half-year start for fr_legal_pro)
+             * @example 2025-06-11
+             */
+            effectiveDate: string;
+            /**
+             * @description Percent
+             * @example 2.15
+             */
+            rate: string;
+        };
+        ReferenceRateTableDto: {
+            /**
+             * @example ecb_mro
+             * @enum {string}
+             */
+            kind: "ecb_mro" | "fr_legal_pro";
+            /** @example ECB main refinancing operations rate, by effective date */
+            description: string;
+            /** @description Oldest first */
+            rates: components["schemas"]["ReferenceRateDto"][];
+        };
+        ReferenceRateInputDto: {
+            /** @example 2025-06-11 */
+            effectiveDate: string;
+            /**
+             * @description Percent, between -1 and 100, up to 4 decimals
+             * @example 2.15
+             */
+            rate: string;
+        };
+        ReplaceReferenceRatesDto: {
+            /**
+             * @example ecb_mro
+             * @enum {string}
+             */
+            kind: "ecb_mro" | "fr_legal_pro";
+            /**
+             * @description The whole table of this kind (it replaces the current one)
+             * @example [
+             *       {
+             *         "effectiveDate": "2025-04-23",
+             *         "rate": "2.40"
+             *       },
+             *       {
+             *         "effectiveDate": "2025-06-11",
+             *         "rate": "2.15"
+             *       }
+             *     ]
+             */
+            rates: components["schemas"]["ReferenceRateInputDto"][];
+        };
+        ResolvedScenarioDto: {
+            /** Format: uuid */
+            id: string | null;
+            /** @example Standard */
+            name: string | null;
+            /**
+             * @description Why the customer follows it
+             * @example default
+             * @enum {string}
+             */
+            source: "explicit" | "rule" | "default";
+        };
+        CustomerDunningDto: {
+            /** Format: uuid */
+            customerId: string;
+            /**
+             * Format: uuid
+             * @description Explicit scenario (overrides the assignment rules)
+             */
+            scenarioId: string | null;
+            /** @description The scenario the customer follows now */
+            resolvedScenario: components["schemas"]["ResolvedScenarioDto"];
+            /**
+             * @description Dunning paused until this day (inclusive)
+             * @example 2026-12-15
+             */
+            holdUntil: string | null;
+            /** @example Litige commercial en cours de règlement */
+            holdReason: string | null;
+            /**
+             * @description Excluded from dunning altogether
+             * @example false
+             */
+            excluded: boolean;
+            /** Format: uuid */
+            collectorId: string | null;
+            /** @example Julien Petit */
+            collectorName: string | null;
+            /**
+             * @description null: deduced from the country
+             * @example null
+             * @enum {string|null}
+             */
+            penaltyRegime: "fr" | "eu" | "none" | null;
+            /**
+             * @description The regime that applies (setting, else country)
+             * @example fr
+             * @enum {string}
+             */
+            effectivePenaltyRegime: "fr" | "eu" | "none";
+            /**
+             * @description Contractual penalty rate, percent
+             * @example 12.5
+             */
+            contractualPenaltyRate: string | null;
+            /**
+             * @description Position of the last step done in the current cycle (0: none)
+             * @example 2
+             */
+            level: number;
+            /** @example 2026-11-20 */
+            levelReachedOn: string | null;
+            /**
+             * Format: uuid
+             * @description The scenario the level refers to
+             */
+            levelScenarioId: string | null;
+            /**
+             * @description Name of the step reached
+             * @example Relance 1 – courtoise
+             */
+            levelStepName: string | null;
+            /**
+             * @description Handed to legal collection: the run leaves it alone
+             * @example false
+             */
+            inLegalCollection: boolean;
+            /**
+             * @description Whether the run acts on this customer (promises, plans and disputes pause it too; see the worklist)
+             * @example active
+             * @enum {string}
+             */
+            state: "active" | "hold" | "excluded" | "legal_collection";
+        };
+        UpdateCustomerDunningDto: {
+            /**
+             * Format: uuid
+             * @description Explicit scenario; null: assignment rules
+             */
+            scenarioId?: string | null;
+            /**
+             * @description Pause dunning until this day (inclusive); null lifts the hold
+             * @example 2026-12-15
+             */
+            holdUntil?: string | null;
+            /** @example Accord de paiement en cours de signature */
+            holdReason?: string | null;
+            /** @example false */
+            excluded?: boolean;
+            /**
+             * Format: uuid
+             * @description A user with role collector, credit_manager or admin
+             */
+            collectorId?: string | null;
+            /**
+             * @description null: deduced from the country
+             * @enum {string|null}
+             */
+            penaltyRegime?: "fr" | "eu" | "none" | null;
+            /**
+             * @description Percent (0 to 100, up to 4 decimals); null: statutory rate
+             * @example 12.5
+             */
+            contractualPenaltyRate?: string | null;
+        };
+        CreatePromiseDto: {
+            /**
+             * @description Amount promised (decimal string, > 0); with invoices, at most their open total
+             * @example 1500.00
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 currency; the invoices named must be in it
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description Day the customer promised to pay by: from today to one year ahead
+             * @example 2026-12-15
+             */
+            promisedDate: string;
+            /**
+             * @description Open invoices of the customer the promise covers (same currency); none: the customer's account
+             * @example [
+             *       "3f1c2b9e-6a55-4d0e-9a43-1c0f6a3e2d11"
+             *     ]
+             */
+            invoiceIds?: string[];
+            /**
+             * Format: uuid
+             * @description The contact who made the promise
+             */
+            contactId?: string;
+            /**
+             * @description How the promise was made
+             * @example phone
+             * @enum {string}
+             */
+            channel: "phone" | "email" | "letter" | "meeting" | "portal" | "other";
+            /** @example Virement annoncé par le comptable, M. Durand */
+            note?: string;
+        };
+        PromiseDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example Dupont Matériaux SAS */
+            customerName: string;
+            /** @example 1500.00 */
+            amount: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 2026-12-15 */
+            promisedDate: string;
+            /**
+             * @description Day the promise was made: payments from this day count
+             * @example 2026-12-01
+             */
+            promisedOn: string;
+            /** @description Empty: the customer's account */
+            invoiceIds: string[];
+            /** Format: uuid */
+            contactId: string | null;
+            /**
+             * @example phone
+             * @enum {string}
+             */
+            channel: "phone" | "email" | "letter" | "meeting" | "portal" | "other";
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "kept" | "broken" | "cancelled";
+            /**
+             * @description Money counted towards the promise at the last evaluation
+             * @example 500.00
+             */
+            paidAmount: string;
+            /**
+             * @description Day it was kept, broken or cancelled
+             * @example null
+             */
+            decidedOn: string | null;
+            note: string | null;
+            /**
+             * Format: uuid
+             * @description User who recorded it (null: an API key)
+             */
+            createdById: string | null;
+            /** @example 2026-12-01T10:00:00.000Z */
+            createdAt: string;
+        };
+        PromiseAmountsDto: {
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Sum of the amounts promised
+             * @example 25000.00
+             */
+            amountPromised: string;
+            /**
+             * @description Sum of the amounts of the promises kept
+             * @example 18000.00
+             */
+            amountKept: string;
+        };
+        CollectorPromiseStatsDto: {
+            /**
+             * @description Promises made in the period (all statuses)
+             * @example 12
+             */
+            made: number;
+            /** @example 7 */
+            kept: number;
+            /** @example 2 */
+            broken: number;
+            /** @example 2 */
+            pending: number;
+            /** @example 1 */
+            cancelled: number;
+            /**
+             * @description kept / (kept + broken), 4 decimals; null when none was decided
+             * @example 0.7778
+             */
+            keptRate: number | null;
+            amounts: components["schemas"]["PromiseAmountsDto"][];
+            /**
+             * Format: uuid
+             * @description User who recorded the promises (null: API keys)
+             */
+            userId: string | null;
+            /** @example Claire Martin */
+            name: string | null;
+        };
+        PromiseStatsDto: {
+            /**
+             * @description Promises made in the period (all statuses)
+             * @example 12
+             */
+            made: number;
+            /** @example 7 */
+            kept: number;
+            /** @example 2 */
+            broken: number;
+            /** @example 2 */
+            pending: number;
+            /** @example 1 */
+            cancelled: number;
+            /**
+             * @description kept / (kept + broken), 4 decimals; null when none was decided
+             * @example 0.7778
+             */
+            keptRate: number | null;
+            amounts: components["schemas"]["PromiseAmountsDto"][];
+            /** @example 2026-01-01 */
+            from: string;
+            /** @example 2026-03-31 */
+            to: string;
+            /** @description The same figures by user who recorded the promises */
+            byCollector: components["schemas"]["CollectorPromiseStatsDto"][];
+        };
+        CancelCommitmentDto: {
+            /**
+             * @description Why it is cancelled (shown on the timeline)
+             * @example Saisie en double
+             */
+            reason?: string;
+        };
+        InstalmentInputDto: {
+            /** @example 2026-12-15 */
+            dueDate: string;
+            /**
+             * @description Decimal string, > 0
+             * @example 500.00
+             */
+            amount: string;
+        };
+        ScheduleInputDto: {
+            /** @example 3 */
+            count: number;
+            /**
+             * @description Due date of the first instalment (not in the past)
+             * @example 2026-12-15
+             */
+            firstDueDate: string;
+            /**
+             * @description monthly keeps the day of the month (clamped to shorter months)
+             * @example monthly
+             * @enum {string}
+             */
+            frequency: "weekly" | "monthly";
+        };
+        CreatePaymentPlanDto: {
+            /**
+             * @description Open invoices of the customer, all in one currency, in no other active plan
+             * @example [
+             *       "3f1c2b9e-6a55-4d0e-9a43-1c0f6a3e2d11"
+             *     ]
+             */
+            invoiceIds: string[];
+            /**
+             * @description Add late-payment penalties (penaltiesAmount) to the plan total
+             * @example false
+             */
+            includePenalties?: boolean;
+            /**
+             * @description Penalties added to the total when includePenalties is true (default 0)
+             * @example 120.00
+             */
+            penaltiesAmount?: string;
+            /** @description The instalments, dates strictly increasing, adding up exactly to the total (give this or schedule) */
+            instalments?: components["schemas"]["InstalmentInputDto"][];
+            /** @description Generates `count` equal instalments of the total, the rounding remainder on the last one (give this or instalments) */
+            schedule?: components["schemas"]["ScheduleInputDto"];
+            /** @example Accord téléphonique avec la DAF */
+            note?: string;
+        };
+        InstalmentDto: {
+            /** @example 1 */
+            seq: number;
+            /** @example 2026-12-15 */
+            dueDate: string;
+            /** @example 333.33 */
+            amount: string;
+            /**
+             * @description Applied to it at the last evaluation (waterfall, in order)
+             * @example 333.33
+             */
+            paidAmount: string;
+            /**
+             * @example paid
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "missed";
+        };
+        PaymentPlanDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example Dupont Matériaux SAS */
+            customerName: string;
+            invoiceIds: string[];
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Open amount of the invoices when the plan was agreed
+             * @example 1000.00
+             */
+            invoicesAmount: string;
+            /** @example 0.00 */
+            penaltiesAmount: string;
+            /** @example 1000.00 */
+            totalAmount: string;
+            /**
+             * @description Allocations to the invoices since the plan was agreed, at the last evaluation
+             * @example 333.33
+             */
+            paidAmount: string;
+            /** @example 2026-12-01 */
+            agreedOn: string;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "breached" | "completed" | "cancelled";
+            /** @example null */
+            breachedOn: string | null;
+            /** @example null */
+            completedOn: string | null;
+            note: string | null;
+            /** Format: uuid */
+            createdById: string | null;
+            /** @example 2026-12-01T10:00:00.000Z */
+            createdAt: string;
+            instalments: components["schemas"]["InstalmentDto"][];
+        };
+        EvaluationDto: {
+            /**
+             * @description The day evaluated (today in the tenant time zone)
+             * @example 2026-12-18
+             */
+            date: string;
+            /** @example 3 */
+            promisesKept: number;
+            /** @example 1 */
+            promisesBroken: number;
+            /** @example 0 */
+            plansBreached: number;
+            /** @example 1 */
+            plansCompleted: number;
         };
     };
     responses: never;
@@ -4637,6 +6839,65 @@ export interface operations {
             };
         };
     };
+    Invoice_setDisputed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeFlagDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     Invoice_payments: {
         parameters: {
             query?: {
@@ -6270,6 +8531,2576 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DunningRun_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["RunDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DunningRun_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOutcomeDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DunningRun_preview: {
+        parameters: {
+            query?: {
+                /** @description Day to preview (default: tomorrow, tenant time zone) */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DunningRun_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DunningRun_actions: {
+        parameters: {
+            query?: {
+                status?: "pending_validation" | "queued" | "sending" | "sent" | "failed" | "task" | "done" | "cancelled";
+                runId?: string;
+                customerId?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["ActionDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DunningRun_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Worklist_list: {
+        parameters: {
+            query?: {
+                /** @description `me` (default: tasks assigned to the caller, and unassigned ones for collectors), `all`, or a user id */
+                assignee?: string;
+                kind?: "call" | "validation" | "letter" | "formal_notice" | "legal_escalation" | "account_block" | "promise_broken" | "plan_breached" | "send_failed";
+                /** @description Tasks due on or before this day (default: today in the tenant time zone) */
+                date?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["WorklistItemDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Worklist_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteTaskDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Worklist_postpone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostponeTaskDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Worklist_reassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignTaskDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Worklist_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalResultDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Worklist_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Documents_forCustomer: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["DocumentDto"][];
+                    };
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Documents_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "message/rfc822": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["Problem"];
+                    "message/rfc822": components["schemas"]["Problem"];
+                    "text/plain": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["Problem"];
+                    "message/rfc822": components["schemas"]["Problem"];
+                    "text/plain": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["Problem"];
+                    "message/rfc822": components["schemas"]["Problem"];
+                    "text/plain": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Documents_printQueue: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["DocumentDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Documents_printed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DunningSettings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DunningSettingsDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DunningSettings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDunningSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DunningSettingsDto"];
+                };
+            };
+            /** @description A field is not valid (`errors[].field` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Scenario_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioDto"][];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Scenario_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScenarioInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioDto"];
+                };
+            };
+            /** @description A field is not valid; `errors[].field` names it, e.g. `steps[1].offsetDays` (offsets out of order) or `steps[0].templateCode` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Scenario_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Scenario_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScenarioInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Scenario_remove: {
+        parameters: {
+            query?: {
+                /** @description Customers assigned explicitly to this scenario lose that assignment and follow the assignment rules, else the default scenario. Without it, deleting a scenario with such customers is refused (409). */
+                reassign?: "default";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default scenario, or customers assigned to it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Template_list: {
+        parameters: {
+            query?: {
+                channel?: "email" | "sms" | "letter" | "formal_notice" | "call";
+                language?: "fr" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Template_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTemplateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"];
+                };
+            };
+            /** @description The template is not valid: `errors[].field` is `subject` or `body`, the message names the problem (e.g. the unknown merge field and the closest known one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The code already exists in that language */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Template_mergeFields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeFieldsDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Template_preview: {
+        parameters: {
+            query?: {
+                /** @description `pdf` for letter and formal_notice: the PDF as it would be printed */
+                format?: "json" | "pdf";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewTemplateDto"];
+            };
+        };
+        responses: {
+            /** @description The rendering (JSON), or the PDF with format=pdf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePreviewDto"];
+                    "application/pdf": components["schemas"]["TemplatePreviewDto"];
+                };
+            };
+            /** @description The template is not valid: `errors[].field` is `subject` or `body`, the message names the problem (e.g. the unknown merge field and the closest known one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Template_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTemplateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"];
+                };
+            };
+            /** @description The template is not valid: `errors[].field` is `subject` or `body`, the message names the problem (e.g. the unknown merge field and the closest known one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Template_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Used by a step: the message names the scenarios */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Template_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a shipped template */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Penalty_forCustomer: {
+        parameters: {
+            query?: {
+                /** @description End of lateness for the open invoices (default: today in the tenant's time zone) */
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPenaltiesDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A reference rate is missing for a period */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Penalty_listRates: {
+        parameters: {
+            query?: {
+                kind?: "ecb_mro" | "fr_legal_pro";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferenceRateTableDto"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Penalty_replaceRates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceReferenceRatesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferenceRateTableDto"];
+                };
+            };
+            /** @description `errors[].field` names the row, e.g. `rates[3].effectiveDate` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CustomerDunning_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDunningDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CustomerDunning_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerDunningDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDunningDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Promise_listForCustomer: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                status?: "pending" | "kept" | "broken" | "cancelled";
+                /** @description Promised date on or after */
+                from?: string;
+                /** @description Promised date on or before */
+                to?: string;
+                customerId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["PromiseDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Promise_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePromiseDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromiseDto"];
+                };
+            };
+            /** @description A field is invalid; `errors[].field` names it (`invoiceIds[2]`, `promisedDate`...) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Promise_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                status?: "pending" | "kept" | "broken" | "cancelled";
+                /** @description Promised date on or after */
+                from?: string;
+                /** @description Promised date on or before */
+                to?: string;
+                customerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["PromiseDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Promise_stats: {
+        parameters: {
+            query?: {
+                /** @description Promises made on or after (default: 89 days before `to`) */
+                from?: string;
+                /** @description Promises made on or before (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromiseStatsDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Promise_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelCommitmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromiseDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The promise is no longer pending */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PaymentPlan_listForCustomer: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                status?: "active" | "breached" | "completed" | "cancelled";
+                customerId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["PaymentPlanDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PaymentPlan_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePaymentPlanDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPlanDto"];
+                };
+            };
+            /** @description A field is invalid; `errors[].field` names it (`invoiceIds[1]`, `instalments`, `instalments[2].dueDate`...) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An invoice is already in an active plan */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PaymentPlan_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPlanDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PaymentPlan_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                status?: "active" | "breached" | "completed" | "cancelled";
+                customerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["PaymentPlanDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PaymentPlan_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelCommitmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPlanDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plan is no longer active */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Commitments_evaluate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,7 +12,7 @@ import { AuditLog } from './audit-log.entity.js';
 
 /** Tables that are logs themselves or hold secrets only. */
 const NOT_AUDITED = new Set(['audit_log', 'job_run', 'refresh_token']);
-const SECRET = /hash$|secret$|^password$/i;
+const SECRET = /hash$|secret$|password$|token$/i;
 
 function redact(key: string, value: unknown): unknown {
   if (SECRET.test(key)) return '[redacted]';

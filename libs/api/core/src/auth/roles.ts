@@ -16,6 +16,7 @@ export const API_SCOPES = {
   'credit-checks:write': 'Ask for a credit decision from order entry',
   'scoring:read': 'Read risk grades, credit limits and payment predictions',
   'dunning:read': 'Read dunning state, promises and payment plans',
+  'dunning:write': 'Record promises to pay, payment plans and dunning holds from a CRM or ERP',
   'webhooks:manage': 'Manage webhook subscriptions',
 } as const;
 export type ApiScope = keyof typeof API_SCOPES;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -17,6 +17,7 @@ import {
   AllocationDto,
   CreateAllocationDto,
   CreateInvoiceDto,
+  DisputeFlagDto,
   InvoiceDto,
   InvoiceQuery,
   PaymentDto,
@@ -75,6 +76,20 @@ export class InvoiceController {
   @ApiConflictResponse({ type: Problem })
   create(@Body() dto: CreateInvoiceDto): Promise<InvoiceDto> {
     return this.invoices.create(dto);
+  }
+
+  @Put('invoices/:id/disputed')
+  @Access({ roles: FINANCE_WRITERS, scopes: ['receivables:write'] })
+  @ApiOperation({
+    summary: 'Flag an invoice as disputed (or clear the flag)',
+    description:
+      "A disputed invoice stays in receivables but leaves dunning: it is not claimed in reminders, and a customer whose only late invoices are disputed is paused. The change is logged on the customer's timeline with its reason.",
+  })
+  @ApiOkResponse({ type: InvoiceDto })
+  @ApiBadRequestResponse({ type: Problem })
+  @ApiNotFoundResponse({ type: Problem })
+  setDisputed(@Param('id') id: string, @Body() dto: DisputeFlagDto): Promise<InvoiceDto> {
+    return this.invoices.setDisputed(id, dto);
   }
 
   @Get('payments')

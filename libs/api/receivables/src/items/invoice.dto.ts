@@ -128,3 +128,15 @@ export class PaymentQuery extends ListQuery {
   @IsBoolean()
   unallocated?: boolean;
 }
+
+export class DisputeFlagDto {
+  @ApiProperty({ example: true, description: 'true: the invoice is disputed and leaves dunning; false: the dispute is over' })
+  @IsBoolean()
+  disputed: boolean;
+
+  @ApiPropertyOptional({ example: 'Quantité livrée inférieure à la quantité facturée', maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string;
+}

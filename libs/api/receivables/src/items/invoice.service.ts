@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainEvents, LegalEntity, TenantDb, toPage, ValidationFailed, type Page } from '@encours/api-core';
+import { DomainEvents, LegalEntity, RequestContext, TenantDb, toPage, ValidationFailed, type Page } from '@encours/api-core';
 import { amountProblem, isCalendarDate, today } from '@encours/domain';
 import { Allocation } from '../allocations/allocation.entity.js';
 import { AllocationService } from '../allocations/allocation.service.js';
@@ -9,6 +9,7 @@ import { ConflictError } from '@encours/api-core';
 import { money } from '../shared/amounts.js';
 import { CSV_EXPORT_LIMIT } from '../shared/list.js';
 import type {
+  DisputeFlagDto,
   AllocationDto,
   CreateAllocationDto,
   CreateInvoiceDto,
@@ -18,6 +19,7 @@ import type {
   PaymentQuery,
 } from './invoice.dto.js';
 import { ReceivableItem } from './receivable-item.entity.js';
+import { TimelineService } from '../timeline/timeline.service.js';
 import { assertInPortfolio, portfolioOwner, restrictToPortfolio } from '../shared/portfolio.js';
 
 export function toInvoiceDto(i: ReceivableItem & { customer?: Customer }): InvoiceDto {
@@ -82,6 +84,7 @@ export class InvoiceService {
     private readonly db: TenantDb,
     private readonly allocations: AllocationService,
     private readonly events: DomainEvents,
+    private readonly timeline: TimelineService,
   ) {}
 
   async list(q: InvoiceQuery, all = false): Promise<Page<InvoiceDto>> {
@@ -112,6 +115,30 @@ export class InvoiceService {
       order: { date: 'ASC', createdAt: 'ASC' },
     });
     return { ...toInvoiceDto(item), lines: item.lines, allocations: allocations.map((a) => toAllocationDto(a, item.currency)) };
+  }
+
+  /** Sets or clears the dispute flag (until the litigation module owns disputes), with a timeline entry. */
+  async setDisputed(id: string, dto: DisputeFlagDto): Promise<InvoiceDto> {
+    await this.db.transaction(async (tx) => {
+      const item = await tx.repo(ReceivableItem).get(id, { relations: { customer: true } });
+      assertInPortfolio(item.customer!);
+      if (item.kind !== 'invoice') throw new ValidationFailed([{ field: 'id', message: 'Only an invoice can be disputed' }]);
+      if (item.disputed === dto.disputed) return;
+      await tx.repo(ReceivableItem).save(Object.assign(item, { disputed: dto.disputed, customer: undefined }));
+      const p = RequestContext.principal();
+      await this.timeline.record(tx.manager, tx.tenantId, {
+        customerId: item.customerId,
+        type: dto.disputed ? 'invoice.disputed' : 'invoice.dispute_cleared',
+        title: dto.disputed ? `Invoice ${item.number} disputed` : `Invoice ${item.number}: dispute cleared`,
+        body: dto.reason ?? null,
+        amount: money(item.openAmount, item.currency),
+        currency: item.currency,
+        source: 'receivables',
+        authorId: p?.kind === 'user' ? p.userId : null,
+        related: { kind: 'invoice', id: item.id, label: item.number },
+      });
+    });
+    return this.get(id);
   }
 
   async create(dto: CreateInvoiceDto): Promise<InvoiceDto> {

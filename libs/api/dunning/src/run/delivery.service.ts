@@ -1,0 +1,462 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TimelineService, type TimelineEntry } from '@encours/receivables';
+import { createHash } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { MailerService, type EmailAttachment } from '../delivery/mailer.service.js';
+import { SmsService } from '../delivery/sms.service.js';
+import { renderLetterPdf } from '../documents/pdf.js';
+import { MergeContextBuilder } from '../merge/merge-context.builder.js';
+import { DunningSettingsService } from '../settings/dunning-settings.service.js';
+import type { DunningSettings } from '../settings/dunning-settings.entity.js';
+import type { MergeContext } from '../templates/merge-context.js';
+import { renderTemplate, TemplateRenderError } from '../templates/render.js';
+import type { StepAction } from '../scenarios/scenario.entities.js';
+
+/** Actions handled per batch (one context query set, one write transaction). */
+const BATCH = 500;
+/** Messages composed/sent at once (the SMTP pool has 2 connections; the rest is CPU). */
+const CONCURRENCY = 8;
+/** A claimed action left in `sending` longer than this (crashed process) is taken again. */
+const STALE_SENDING_MINUTES = 15;
+
+interface ClaimedAction {
+  id: string;
+  customer_id: string;
+  run_date: string;
+  step_id: string;
+  step_position: number;
+  step_name: string;
+  action: StepAction;
+  template_code: string | null;
+  invoice_ids: string[];
+  attempts: number;
+  offset_days: number;
+  language: 'fr' | 'en';
+}
+
+interface TemplateRow {
+  code: string;
+  language: 'fr' | 'en';
+  channel: 'email' | 'sms' | 'letter' | 'formal_notice' | 'call';
+  subject: string | null;
+  body: string;
+}
+
+interface DocumentRow {
+  customerId: string;
+  actionId: string;
+  kind: 'email' | 'sms' | 'letter' | 'formal_notice';
+  title: string;
+  filename: string;
+  mimeType: string;
+  content: Buffer;
+  printStatus: 'to_print' | null;
+}
+
+interface Outcome {
+  id: string;
+  ok: boolean;
+  error?: string;
+  /** A configuration problem (no contact, no template): retrying will not help. */
+  permanent?: boolean;
+  recipient?: string | null;
+  messageId?: string | null;
+  documents: DocumentRow[];
+  timeline: TimelineEntry[];
+  tasks: Array<{ kind: string; title: string }>;
+}
+
+export interface DeliveryCounts {
+  sent: number;
+  failed: number;
+  retrying: number;
+  [key: string]: number;
+}
+
+const CHANNEL_OF: Partial<Record<StepAction, TemplateRow['channel']>> = {
+  email: 'email',
+  sms: 'sms',
+  letter: 'letter',
+  formal_notice: 'formal_notice',
+};
+
+/**
+ * Phase 2 of the run: executes the queued actions (automatic ones, and those a person
+ * validated): renders the tenant's template in the customer's language with its statement,
+ * sends the email (SMTP) or SMS, renders letters and formal notices to PDF for the print queue,
+ * archives every document as sent and logs it on the customer's timeline. A failed send is
+ * retried with back-off (attempts, last error) and reported failed, with a task, after the
+ * tenant's maximum attempts; it is never marked sent.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger('DunningDelivery');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly mailer: MailerService,
+    private readonly sms: SmsService,
+    private readonly contexts: MergeContextBuilder,
+    private readonly settingsService: DunningSettingsService,
+    private readonly timeline: TimelineService,
+  ) {}
+
+  /** Delivers every due queued action of the tenant (or only `actionIds`). */
+  async deliverDue(tenantId: string, now: Date, options: { actionIds?: string[]; today?: string } = {}): Promise<DeliveryCounts> {
+    const counts: DeliveryCounts = { sent: 0, failed: 0, retrying: 0 };
+    const settings = await this.settingsService.getWithSecrets(tenantId);
+    const templates = await this.templates(tenantId);
+    for (;;) {
+      const batch = await this.claim(tenantId, now, options.actionIds);
+      if (!batch.length) break;
+      const today = options.today ?? batch[0].run_date;
+      const ctxs = await this.contexts.build(
+        this.dataSource.manager,
+        tenantId,
+        batch.map((a) => ({
+          customerId: a.customer_id,
+          invoiceIds: a.invoice_ids,
+          step: { name: a.step_name, position: a.step_position, offsetDays: a.offset_days },
+          today,
+          channel: CHANNEL_OF[a.action] ?? 'letter',
+        })),
+      );
+      const outcomes = await mapLimit(batch, CONCURRENCY, (a) =>
+        this.deliverOne(now, a, ctxs.get(a.customer_id), settings, templates),
+      );
+      await this.dataSource.transaction((m) => this.record(m, tenantId, batch, outcomes, settings, now, counts));
+      if (options.actionIds) break;
+    }
+    return counts;
+  }
+
+  private async templates(tenantId: string): Promise<Map<string, TemplateRow>> {
+    const rows: TemplateRow[] = await this.dataSource.query(
+      `SELECT code, language, channel, subject, body FROM dunning_template WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    return new Map(rows.map((r) => [`${r.code}:${r.language}`, r]));
+  }
+
+  /** Takes a batch of due actions for this process (SKIP LOCKED: concurrent deliverers never share one). */
+  private async claim(tenantId: string, now: Date, ids?: string[]): Promise<ClaimedAction[]> {
+    // (TypeORM answers an UPDATE ... RETURNING with [rows, affected].)
+    const [rows]: [ClaimedAction[], number] = await this.dataSource.query(
+      `WITH due AS (
+         SELECT a.id, coalesce(s.offset_days, 0) AS offset_days
+           FROM dunning_action a
+           LEFT JOIN dunning_step s ON s.id = a.step_id
+          WHERE a.tenant_id = $1
+            AND ((a.status = 'queued' AND (a.next_attempt_at IS NULL OR a.next_attempt_at <= $2))
+                 OR (a.status = 'sending' AND a.updated_at < $2::timestamptz - make_interval(mins => $4)))
+            AND ($3::uuid[] IS NULL OR a.id = ANY($3::uuid[]))
+          ORDER BY a.created_at, a.id
+          LIMIT ${BATCH}
+          FOR UPDATE OF a SKIP LOCKED)
+       UPDATE dunning_action a SET status = 'sending', updated_at = $2
+         FROM due, customer c
+        WHERE a.id = due.id AND c.id = a.customer_id
+       RETURNING a.id, a.customer_id, a.run_date::text, a.step_id, a.step_position, a.step_name, a.action, a.template_code,
+                 a.invoice_ids, a.attempts, due.offset_days, c.language`,
+      [tenantId, now, ids ?? null, STALE_SENDING_MINUTES],
+    );
+    return rows;
+  }
+
+  private template(templates: Map<string, TemplateRow>, code: string | null, language: 'fr' | 'en'): TemplateRow | undefined {
+    if (!code) return undefined;
+    return templates.get(`${code}:${language}`) ?? templates.get(`${code}:fr`) ?? templates.get(`${code}:en`);
+  }
+
+  private async deliverOne(
+    now: Date,
+    a: ClaimedAction,
+    ctx: MergeContext | undefined,
+    settings: DunningSettings,
+    templates: Map<string, TemplateRow>,
+  ): Promise<Outcome> {
+    const out: Outcome = { id: a.id, ok: false, documents: [], timeline: [], tasks: [] };
+    const template = this.template(templates, a.template_code, a.language);
+    if (!ctx) return { ...out, error: 'The customer has nothing left to claim', permanent: true };
+    if (!template) return { ...out, error: `No template "${a.template_code}" in ${a.language}`, permanent: true };
+    let rendered: ReturnType<typeof renderTemplate>;
+    try {
+      rendered = renderTemplate(template, ctx);
+    } catch (err) {
+      // A template that no longer renders (edited since): nothing half-merged is ever sent.
+      if (err instanceof TemplateRenderError)
+        return { ...out, error: `Template "${template.code}" (${template.language}): ${err.message}`, permanent: true };
+      throw err;
+    }
+    const total = ctx.totals.map((t) => `${t.overdue} ${t.currency}`).join(' + ');
+    const label = `${a.step_name} (${a.run_date})`;
+    try {
+      if (a.action === 'email' || a.action === 'formal_notice') {
+        const attachments: EmailAttachment[] = [];
+        if (a.action === 'formal_notice') {
+          const pdf = await renderLetterPdf({ kind: 'formal_notice', rendered, ctx });
+          const filename = `${ctx.language === 'fr' ? 'mise-en-demeure' : 'formal-notice'}-${safe(ctx.customer.externalRef)}-${a.run_date}.pdf`;
+          out.documents.push({
+            customerId: a.customer_id,
+            actionId: a.id,
+            kind: 'formal_notice',
+            title: rendered.subject ?? a.step_name,
+            filename,
+            mimeType: 'application/pdf',
+            content: pdf,
+            printStatus: 'to_print',
+          });
+          attachments.push({ filename, content: pdf, contentType: 'application/pdf' });
+          out.tasks.push({ kind: 'formal_notice', title: `${a.step_name}: send by registered letter (LRAR)` });
+        }
+        const to = ctx.contact?.email;
+        if (!to) {
+          if (a.action === 'formal_notice') {
+            out.ok = true; // the PDF is produced and queued for registered mail; no email copy possible
+            out.timeline.push(
+              this.entry(now, a, 'dunning.formal_notice', `${a.step_name}: formal notice ready to send`, total, ctx, label),
+            );
+            return out;
+          }
+          return { ...out, error: 'No contact with an email address', permanent: true };
+        }
+        // A formal notice goes as a PDF letter; the email carries the same text (as an email) with the PDF attached.
+        const mail = a.action === 'email' ? rendered : this.asEmail(template, ctx, rendered);
+        const sent = await this.mailer.send(settings, {
+          to: [to],
+          subject: mail.subject ?? rendered.subject ?? a.step_name,
+          text: mail.text,
+          html: mail.html,
+          attachments,
+          headers: { 'X-Encours-Action': a.id },
+        });
+        out.documents.push({
+          customerId: a.customer_id,
+          actionId: a.id,
+          kind: 'email',
+          title: rendered.subject ?? a.step_name,
+          filename: `${a.run_date}-${safe(a.step_name)}.eml`,
+          mimeType: 'message/rfc822',
+          content: sent.raw,
+          printStatus: null,
+        });
+        out.ok = true;
+        out.recipient = to;
+        out.messageId = sent.messageId;
+        out.timeline.push(
+          this.entry(
+            now,
+            a,
+            a.action === 'email' ? 'dunning.email_sent' : 'dunning.formal_notice',
+            `${a.step_name} sent to ${to}`,
+            total,
+            ctx,
+            label,
+            {
+              subject: rendered.subject,
+              attachments: attachments.map((x) => x.filename),
+            },
+          ),
+        );
+        return out;
+      }
+      if (a.action === 'sms') {
+        const phone = ctx.contact?.phone;
+        if (!phone) return { ...out, error: 'No contact with a phone number', permanent: true };
+        const sent = await this.sms.send(settings, { to: phone, text: rendered.text });
+        out.documents.push({
+          customerId: a.customer_id,
+          actionId: a.id,
+          kind: 'sms',
+          title: `SMS to ${phone}`,
+          filename: `${a.run_date}-sms.txt`,
+          mimeType: 'text/plain; charset=utf-8',
+          content: Buffer.from(rendered.text, 'utf8'),
+          printStatus: null,
+        });
+        out.ok = true;
+        out.recipient = phone;
+        out.messageId = sent.id;
+        out.timeline.push(
+          this.entry(now, a, 'dunning.sms_sent', `${a.step_name} sent to ${phone}`, total, ctx, label, {
+            provider: sent.provider,
+          }),
+        );
+        return out;
+      }
+      if (a.action === 'letter') {
+        const pdf = await renderLetterPdf({ kind: 'letter', rendered, ctx });
+        out.documents.push({
+          customerId: a.customer_id,
+          actionId: a.id,
+          kind: 'letter',
+          title: rendered.subject ?? a.step_name,
+          filename: `${ctx.language === 'fr' ? 'relance' : 'reminder'}-${safe(ctx.customer.externalRef)}-${a.run_date}.pdf`,
+          mimeType: 'application/pdf',
+          content: pdf,
+          printStatus: 'to_print',
+        });
+        out.tasks.push({ kind: 'letter', title: `${a.step_name}: print and post the letter` });
+        out.ok = true;
+        out.timeline.push(this.entry(now, a, 'dunning.letter', `${a.step_name}: letter ready to print`, total, ctx, label));
+        return out;
+      }
+      return { ...out, error: `Action ${a.action} is not delivered`, permanent: true };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.warn({ actionId: a.id, err: message }, 'Delivery failed');
+      return { ...out, documents: [], timeline: [], tasks: [], error: message };
+    }
+  }
+
+  /** The email version of a letter template (HTML + text parts), or the letter's text alone if it cannot be. */
+  private asEmail(
+    template: TemplateRow,
+    ctx: MergeContext,
+    rendered: ReturnType<typeof renderTemplate>,
+  ): ReturnType<typeof renderTemplate> {
+    try {
+      return renderTemplate({ ...template, channel: 'email', subject: template.subject ?? rendered.subject }, ctx);
+    } catch {
+      return rendered;
+    }
+  }
+
+  private entry(
+    now: Date,
+    a: ClaimedAction,
+    type: string,
+    title: string,
+    total: string,
+    ctx: MergeContext,
+    label: string,
+    extra: Record<string, unknown> = {},
+  ): TimelineEntry {
+    const first = ctx.totals[0];
+    return {
+      customerId: a.customer_id,
+      type,
+      occurredAt: now,
+      title,
+      body: total ? `${ctx.invoices.length} invoice(s): ${total}` : null,
+      amount: ctx.totals.length === 1 ? first.overdue : null,
+      currency: ctx.totals.length === 1 ? first.currency : null,
+      source: 'dunning',
+      data: { step: a.step_position, invoices: ctx.invoices.map((i) => i.number), ...extra },
+      related: { kind: 'dunning_action', id: a.id, label },
+      dedupeKey: `${a.id}:${type}`,
+    };
+  }
+
+  private async record(
+    m: EntityManager,
+    tenantId: string,
+    batch: ClaimedAction[],
+    outcomes: Outcome[],
+    settings: DunningSettings,
+    now: Date,
+    counts: DeliveryCounts,
+  ): Promise<void> {
+    const docs = outcomes.flatMap((o) => o.documents);
+    const docIds = new Map<DocumentRow, string>();
+    if (docs.length) {
+      const ids: Array<{ id: string }> = await m.query(
+        `INSERT INTO dunning_document (tenant_id, customer_id, action_id, kind, title, filename, mime_type, content, size, sha256, print_status)
+         SELECT $1, d.customer_id, d.action_id, d.kind, d.title, d.filename, d.mime_type, d.content, length(d.content), d.sha256, d.print_status
+           FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[], $9::text[], $10::text[])
+                AS d(customer_id, action_id, kind, title, filename, mime_type, content, sha256, print_status)
+         RETURNING id`,
+        [
+          tenantId,
+          docs.map((d) => d.customerId),
+          docs.map((d) => d.actionId),
+          docs.map((d) => d.kind),
+          docs.map((d) => d.title.slice(0, 300)),
+          docs.map((d) => d.filename.slice(0, 200)),
+          docs.map((d) => d.mimeType),
+          docs.map((d) => d.content),
+          docs.map((d) => createHash('sha256').update(d.content).digest('hex')),
+          docs.map((d) => d.printStatus),
+        ],
+      );
+      docs.forEach((d, i) => docIds.set(d, ids[i].id));
+    }
+    const byId = new Map(batch.map((a) => [a.id, a]));
+    const sent = outcomes.filter((o) => o.ok);
+    const failed = outcomes.filter((o) => !o.ok);
+    if (sent.length)
+      await m.query(
+        `UPDATE dunning_action a SET status = 'sent', sent_at = $2, recipient = s.recipient, message_id = s.message_id,
+                attempts = a.attempts + 1, last_error = NULL, next_attempt_at = NULL, updated_at = $2
+           FROM unnest($3::uuid[], $4::text[], $5::text[]) AS s(id, recipient, message_id)
+          WHERE a.tenant_id = $1 AND a.id = s.id`,
+        [tenantId, now, sent.map((o) => o.id), sent.map((o) => o.recipient ?? null), sent.map((o) => o.messageId ?? null)],
+      );
+    counts.sent += sent.length;
+    const giveUp: Outcome[] = [];
+    const retry: Outcome[] = [];
+    for (const o of failed) (o.permanent || byId.get(o.id)!.attempts + 1 >= settings.maxSendAttempts ? giveUp : retry).push(o);
+    if (retry.length)
+      await m.query(
+        `UPDATE dunning_action a SET status = 'queued', attempts = a.attempts + 1, last_error = s.err,
+                next_attempt_at = $2::timestamptz + make_interval(mins => 5 * power(2, a.attempts)::int), updated_at = $2
+           FROM unnest($3::uuid[], $4::text[]) AS s(id, err)
+          WHERE a.tenant_id = $1 AND a.id = s.id`,
+        [tenantId, now, retry.map((o) => o.id), retry.map((o) => o.error!.slice(0, 2000))],
+      );
+    counts.retrying += retry.length;
+    if (giveUp.length)
+      await m.query(
+        `UPDATE dunning_action a SET status = 'failed', attempts = a.attempts + 1, last_error = s.err, next_attempt_at = NULL, updated_at = $2
+           FROM unnest($3::uuid[], $4::text[]) AS s(id, err)
+          WHERE a.tenant_id = $1 AND a.id = s.id`,
+        [tenantId, now, giveUp.map((o) => o.id), giveUp.map((o) => o.error!.slice(0, 2000))],
+      );
+    counts.failed += giveUp.length;
+    const tasks = [
+      ...sent.flatMap((o) => o.tasks.map((t) => ({ ...t, actionId: o.id }))),
+      ...giveUp.map((o) => ({ kind: 'send_failed', title: `${byId.get(o.id)!.step_name} not sent: ${o.error}`, actionId: o.id })),
+    ];
+    if (tasks.length)
+      await m.query(
+        `INSERT INTO dunning_task (tenant_id, customer_id, action_id, kind, title, assignee_id, due_date)
+         SELECT $1, a.customer_id, a.id, t.kind, left(t.title, 300), cd.collector_id, a.run_date
+           FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(action_id, kind, title)
+           JOIN dunning_action a ON a.id = t.action_id AND a.tenant_id = $1
+           LEFT JOIN customer_dunning cd ON cd.tenant_id = $1 AND cd.customer_id = a.customer_id
+         ON CONFLICT DO NOTHING`,
+        [tenantId, tasks.map((t) => t.actionId), tasks.map((t) => t.kind), tasks.map((t) => t.title)],
+      );
+    const entries = sent.flatMap((o) =>
+      o.timeline.map((e) => {
+        const doc = o.documents.find((d) => d.kind !== 'email') ?? o.documents[0];
+        const id = doc ? docIds.get(doc) : undefined;
+        return id
+          ? {
+              ...e,
+              data: { ...e.data, documents: o.documents.map((d) => ({ id: docIds.get(d), kind: d.kind, filename: d.filename })) },
+            }
+          : e;
+      }),
+    );
+    await this.timeline.recordMany(m, tenantId, entries);
+  }
+}
+
+function safe(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60);
+}
+
+/** Maps with at most `limit` promises in flight, keeping the order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
