@@ -12,13 +12,13 @@ export interface DemoMailbox {
 
 /**
  * The demo's local SMTP server (`--demo`): a real SMTP server process on 127.0.0.1 that accepts
- * every message and writes it as an .eml file under `.data/mailbox/` (open them with any mail
+ * every message and writes it as an .eml file under `<DATA_DIR>/mailbox/` (`.data/mailbox/` by default) (open them with any mail
  * client). The demo tenant's dunning settings point at it, so the daily run really sends its
  * reminders over SMTP. Port: DEMO_SMTP_PORT (default 2525; 0 = any free port). Uses the
  * `smtp-server` package, installed with the development dependencies (`npm install`); without it
  * the demo falls back to the sink transport (emails archived, not sent).
  */
-export async function startDemoMailbox(log: Logger, root = process.cwd()): Promise<DemoMailbox | null> {
+export async function startDemoMailbox(log: Logger, dataDir: string): Promise<DemoMailbox | null> {
   let SMTPServer: typeof import('smtp-server').SMTPServer;
   try {
     ({ SMTPServer } = await import('smtp-server'));
@@ -26,7 +26,7 @@ export async function startDemoMailbox(log: Logger, root = process.cwd()): Promi
     log.warn('smtp-server is not installed: the demo sends its reminders to the sink transport');
     return null;
   }
-  const dir = join(root, '.data', 'mailbox');
+  const dir = join(dataDir, 'mailbox');
   mkdirSync(dir, { recursive: true });
   let seq = readdirSync(dir).length;
   const server = new SMTPServer({

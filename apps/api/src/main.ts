@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   if (config.demo) {
     const { seedDemo } = await import('./demo.js');
     const { startDemoMailbox } = await import('./demo-mailbox.js');
-    const demoMailbox = await startDemoMailbox(log);
+    const demoMailbox = await startDemoMailbox(log, config.dataDir);
     mailbox = demoMailbox;
     const { port } = app.getHttpServer().address() as { port: number };
     await seedDemo(app, config, log, `http://127.0.0.1:${port}`, demoMailbox);

@@ -56,12 +56,12 @@ describe('dunning commitments: promises to pay and payment plans', () => {
           })
           .expect(201)
       ).body.id as string;
-    const payment = async (customerRef: string, amount: string, currency = 'EUR') => {
+    const payment = async (customerRef: string, amount: string, currency = 'EUR', date = d(-1)) => {
       const ref = `P-${randomUUID().slice(0, 8)}`;
       await request(t.http)
         .post('/api/v1/imports/payments')
         .set(auth())
-        .send([{ externalRef: ref, customerRef, date: d(-1), amount, currency }])
+        .send([{ externalRef: ref, customerRef, date, amount, currency }])
         .expect(200);
       return (await request(t.http).get(`/api/v1/payments?q=${ref}`).set(auth()).expect(200)).body.items[0].id as string;
     };
@@ -353,6 +353,11 @@ describe('dunning commitments: promises to pay and payment plans', () => {
       'paid 333.33',
       'pending 233.34',
     ]);
+    // The penalties have no invoice: money paid on account after the plan was agreed pays them.
+    await s.payment('PC1', '100.00', 'EUR', s.d(30));
+    expect(await s.evaluate(s.d(31))).toEqual({ promisesKept: 0, promisesBroken: 0, plansBreached: 0, plansCompleted: 1 });
+    const done = await request(t.http).get(`/api/v1/payment-plans/${id}`).set(s.auth()).expect(200);
+    expect(done.body).toMatchObject({ status: 'completed', paidAmount: '1000.00' });
   });
 
   it('completes a plan once every instalment is paid', async () => {

@@ -242,12 +242,21 @@ export class CommitmentTracker {
     );
     if (!plans.length) return [];
     const received: Array<{ plan_id: string; date: string; amount: string }> = await manager.query(
-      `SELECT p.id AS plan_id, a.date::text AS date, sum(a.amount)::text AS amount
-         FROM payment_plan p CROSS JOIN LATERAL unnest(p.invoice_ids) AS inv(id)
-         JOIN allocation a ON a.tenant_id = $1 AND a.invoice_id = inv.id
-        WHERE p.tenant_id = $1 AND p.status = 'active' AND p.agreed_on <= $2::date
-          AND a.date >= p.agreed_on AND a.date <= $2::date
-        GROUP BY p.id, a.date`,
+      // Allocations to the plan's invoices; for a plan that includes penalties, also the money the
+      // customer paid on account (unallocated) since the plan was agreed: penalties have no invoice.
+      `SELECT plan_id, date, sum(amount)::text AS amount FROM (
+         SELECT p.id AS plan_id, a.date::text AS date, a.amount
+           FROM payment_plan p CROSS JOIN LATERAL unnest(p.invoice_ids) AS inv(id)
+           JOIN allocation a ON a.tenant_id = $1 AND a.invoice_id = inv.id
+          WHERE p.tenant_id = $1 AND p.status = 'active' AND p.agreed_on <= $2::date
+            AND a.date >= p.agreed_on AND a.date <= $2::date
+         UNION ALL
+         SELECT p.id, pay.date::text, pay.unallocated_amount
+           FROM payment_plan p
+           JOIN payment pay ON pay.tenant_id = $1 AND pay.customer_id = p.customer_id AND pay.currency = p.currency
+          WHERE p.tenant_id = $1 AND p.status = 'active' AND p.agreed_on <= $2::date AND p.penalties_amount > 0
+            AND pay.unallocated_amount > 0 AND pay.date >= p.agreed_on AND pay.date <= $2::date) m
+        GROUP BY plan_id, date`,
       [tenantId, today],
     );
     const byPlan = new Map<string, Array<{ date: string; amount: string }>>();
