@@ -207,7 +207,7 @@ export class DeliveryService {
             printStatus: 'to_print',
           });
           attachments.push({ filename, content: pdf, contentType: 'application/pdf' });
-          out.tasks.push({ kind: 'formal_notice', title: `${a.step_name}: send by registered letter (LRAR)` });
+          out.tasks.push({ kind: 'formal_notice', title: a.step_name });
         }
         const to = ctx.contact?.email;
         if (!to) {
@@ -296,7 +296,7 @@ export class DeliveryService {
           content: pdf,
           printStatus: 'to_print',
         });
-        out.tasks.push({ kind: 'letter', title: `${a.step_name}: print and post the letter` });
+        out.tasks.push({ kind: 'letter', title: a.step_name });
         out.ok = true;
         out.timeline.push(this.entry(now, a, 'dunning.letter', `${a.step_name}: letter ready to print`, total, ctx, label));
         return out;
@@ -414,18 +414,19 @@ export class DeliveryService {
       );
     counts.failed += giveUp.length;
     const tasks = [
-      ...sent.flatMap((o) => o.tasks.map((t) => ({ ...t, actionId: o.id }))),
-      ...giveUp.map((o) => ({ kind: 'send_failed', title: `${byId.get(o.id)!.step_name} not sent: ${o.error}`, actionId: o.id })),
+      ...sent.flatMap((o) => o.tasks.map((t) => ({ ...t, actionId: o.id, comment: null as string | null }))),
+      // The task says which step failed; why is in its comment (and in the action's last error).
+      ...giveUp.map((o) => ({ kind: 'send_failed', title: byId.get(o.id)!.step_name, actionId: o.id, comment: o.error ?? null })),
     ];
     if (tasks.length)
       await m.query(
-        `INSERT INTO dunning_task (tenant_id, customer_id, action_id, kind, title, assignee_id, due_date)
-         SELECT $1, a.customer_id, a.id, t.kind, left(t.title, 300), cd.collector_id, a.run_date
-           FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(action_id, kind, title)
+        `INSERT INTO dunning_task (tenant_id, customer_id, action_id, kind, title, comment, assignee_id, due_date)
+         SELECT $1, a.customer_id, a.id, t.kind, left(t.title, 300), t.comment, cd.collector_id, a.run_date
+           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS t(action_id, kind, title, comment)
            JOIN dunning_action a ON a.id = t.action_id AND a.tenant_id = $1
            LEFT JOIN customer_dunning cd ON cd.tenant_id = $1 AND cd.customer_id = a.customer_id
          ON CONFLICT DO NOTHING`,
-        [tenantId, tasks.map((t) => t.actionId), tasks.map((t) => t.kind), tasks.map((t) => t.title)],
+        [tenantId, tasks.map((t) => t.actionId), tasks.map((t) => t.kind), tasks.map((t) => t.title), tasks.map((t) => t.comment)],
       );
     const entries = sent.flatMap((o) =>
       o.timeline.map((e) => {

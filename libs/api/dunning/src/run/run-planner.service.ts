@@ -134,6 +134,8 @@ export class RunPlannerService {
          SELECT DISTINCT customer_id FROM promise_to_pay WHERE tenant_id = $1 AND status = 'pending'),
        active_plan AS (
          SELECT DISTINCT customer_id FROM payment_plan WHERE tenant_id = $1 AND status = 'active'),
+       awaiting AS (
+         SELECT DISTINCT customer_id FROM dunning_action WHERE tenant_id = $1 AND status = 'pending_validation'),
        touched AS (
          SELECT customer_id FROM inv
           UNION
@@ -149,6 +151,7 @@ export class RunPlannerService {
                    WHEN cd.hold_until >= $2::date THEN 'hold'
                    WHEN pp.customer_id IS NOT NULL THEN 'promise'
                    WHEN ap.customer_id IS NOT NULL THEN 'payment_plan'
+                   WHEN aw.customer_id IS NOT NULL THEN 'validation'
               END AS paused_by
          FROM touched t
          JOIN customer c ON c.id = t.customer_id AND c.tenant_id = $1
@@ -156,7 +159,8 @@ export class RunPlannerService {
          LEFT JOIN inv ON inv.customer_id = t.customer_id
          LEFT JOIN customer_dunning cd ON cd.tenant_id = $1 AND cd.customer_id = t.customer_id
          LEFT JOIN pending_promise pp ON pp.customer_id = t.customer_id
-         LEFT JOIN active_plan ap ON ap.customer_id = t.customer_id`,
+         LEFT JOIN active_plan ap ON ap.customer_id = t.customer_id
+         LEFT JOIN awaiting aw ON aw.customer_id = t.customer_id`,
       [tenantId, today, preventiveDays, digits],
     );
   }
@@ -293,7 +297,7 @@ export class RunPlannerService {
           actionId: r.id,
           customerId: r.customer_id,
           kind: 'validation',
-          title: `Validate: ${x.step.name}`,
+          title: x.step.name,
           assignee,
         });
       else if (TASK_FOR[x.step.action])

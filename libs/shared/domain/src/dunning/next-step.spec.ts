@@ -68,6 +68,11 @@ describe('decideNextStep', () => {
       { kind: 'none', level: 3, reason: 'paused', pausedBy: 'payment_plan' },
     ],
     [
+      'a step awaiting validation holds the next one',
+      sit({ level: 3, oldestDaysLate: 90, pausedBy: 'validation' }),
+      { kind: 'none', level: 3, reason: 'paused', pausedBy: 'validation' },
+    ],
+    [
       'oldest settled: level follows the next oldest (+7 → gentle reached)',
       sit({ level: 3, oldestDaysLate: 7 }),
       { kind: 'none', level: 2, reason: 'waiting' },

@@ -6,7 +6,8 @@
  * the current cycle (0: none). On each run:
  * - nothing open to dun (no eligible invoice: all paid, or only disputed ones) → the cycle ends:
  *   the level goes back to 0, unless the only late invoices are disputed (then it is paused);
- * - paused (pending promise, payment plan on track, manual hold, excluded, legal collection)
+ * - paused (pending promise, payment plan on track, manual hold, excluded, legal collection, a
+ *   step still awaiting a person's validation)
  *   → nothing, the level is kept;
  * - when the oldest late invoice was settled and the next one is less late than the level's
  *   offset, the level drops to the last step that this invoice's lateness has reached, so the
@@ -23,7 +24,7 @@ export interface StepRule {
   minAmountMinor: bigint;
 }
 
-export type PauseReason = 'promise' | 'payment_plan' | 'hold' | 'excluded' | 'legal_collection' | 'dispute';
+export type PauseReason = 'promise' | 'payment_plan' | 'hold' | 'excluded' | 'legal_collection' | 'dispute' | 'validation';
 
 export interface CustomerSituation {
   /** Position of the last step done in the current cycle (0: none). */
