@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DunningClock, DunningRunService } from '@encours/dunning';
 import { addDays } from '@encours/domain';
 import { PDFParse } from 'pdf-parse';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { newTenant, startTestApp, type TestApp, type TestTenant } from './support/test-app.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
@@ -277,6 +279,63 @@ describe('dunning: the daily run over a whole scenario', () => {
     expect(history.body.items[0]).toMatchObject({ runDate: '2026-10-06', trigger: 'schedule', status: 'succeeded' });
     const jobs = await request(t.http).get('/api/v1/job-runs?name=dunning.daily-run').set(auth()).expect(200);
     expect(JSON.stringify(jobs.body)).toContain('dunning.daily-run');
+  });
+
+  it('sends SMS through a configured HTTP gateway, and retries when it fails', async () => {
+    await tenant('Dunning SMS gateway');
+    const received: Array<{ auth: string | undefined; body: { to: string; from: string | null; text: string } }> = [];
+    let failing = true;
+    const gateway = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        if (failing) {
+          res.writeHead(503).end('maintenance');
+          return;
+        }
+        received.push({ auth: req.headers.authorization, body: JSON.parse(raw) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sms-${received.length}` }));
+      });
+    });
+    await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (gateway.address() as AddressInfo).port;
+      await request(t.http)
+        .put('/api/v1/dunning/settings')
+        .set(auth())
+        .send({
+          smsProvider: 'http',
+          smsHttpUrl: `http://127.0.0.1:${port}/send`,
+          smsHttpToken: 'tok-test',
+          smsSender: 'FOURNISSEUR',
+        })
+        .expect(200);
+      await request(t.http)
+        .post('/api/v1/dunning/scenarios')
+        .set(auth())
+        .send({
+          name: 'SMS seulement',
+          isDefault: true,
+          steps: [{ name: 'SMS J+1', offsetDays: 1, action: 'sms', templateCode: 'reminder_sms', automatic: true }],
+        })
+        .expect(201);
+      const c = await customer('SMS-1', 'sms@client.test');
+      await invoice(c, 'F-6001', '450.00', '2026-10-01');
+      at('2026-10-02');
+      const first = await run();
+      expect(first.run.counts).toMatchObject({ actions: 1, sent: 0, retrying: 1 });
+      failing = false;
+      clock.travelTo(new Date('2026-10-02T18:00:00+02:00'));
+      await t.app.get(DunningRunService).execute(a.tenantId, 'manual', null);
+      expect(received).toHaveLength(1);
+      expect(received[0].auth).toBe('Bearer tok-test');
+      expect(received[0].body).toMatchObject({ to: '+33612345678', from: 'FOURNISSEUR' });
+      expect(received[0].body.text).toMatch(/450/);
+      const actions = await request(t.http).get(`/api/v1/dunning/actions?customerId=${c}`).set(auth()).expect(200);
+      expect(actions.body.items[0]).toMatchObject({ action: 'sms', status: 'sent', attempts: 2, recipient: '+33612345678' });
+    } finally {
+      await new Promise((r) => gateway.close(r));
+    }
   });
 
   it('checks roles and input', async () => {

@@ -9,7 +9,8 @@
  * gets exactly one row:
  *   1. its explicit scenario (`customer_dunning.scenario_id`) when that scenario is active;
  *   2. else the first active non-default scenario, by `priority` then name, whose `match` holds:
- *      every criterion given must hold, an empty or missing list means "any":
+ *      every criterion given must hold, an empty or missing list means "any"; a scenario with no
+ *      criterion at all applies only to the customers assigned to it explicitly:
  *        - `segments`: the customer's segment is in the list;
  *        - `businessUnitIds`: the customer's business unit is in the list;
  *        - `countries`: the customer's country is in the list;
@@ -35,6 +36,11 @@ export function scenarioAssignmentSql(): string {
         FROM dunning_scenario s
        WHERE s.tenant_id = $1::uuid AND s.active AND NOT s.is_default
     ),
+    -- A scenario without any criterion applies only to the customers assigned to it explicitly
+    -- (otherwise a former default, or a new scenario without rules, would take every customer).
+    scenario_rule_set AS MATERIALIZED (
+      SELECT * FROM scenario_rule WHERE segments IS NOT NULL OR business_unit_ids IS NOT NULL OR countries IS NOT NULL
+    ),
     default_scenario AS MATERIALIZED (
       SELECT id FROM dunning_scenario WHERE tenant_id = $1::uuid AND is_default LIMIT 1
     ),
@@ -48,7 +54,7 @@ export function scenarioAssignmentSql(): string {
       FROM customer c
       LEFT JOIN explicit_scenario ex ON ex.customer_id = c.id
       LEFT JOIN LATERAL (
-        SELECT r.id FROM scenario_rule r
+        SELECT r.id FROM scenario_rule_set r
          WHERE ex.scenario_id IS NULL
            AND (r.segments IS NULL OR c.segment = ANY (r.segments))
            AND (r.business_unit_ids IS NULL OR c.business_unit_id = ANY (r.business_unit_ids))
