@@ -8,6 +8,7 @@ import {
   type RouteRecordRaw,
 } from 'vue-router';
 import type { Pinia } from 'pinia';
+import { DUNNING_ROLES, WORKLIST_ROLES } from './api/dunning';
 import { IMPORT_ROLES, type Role } from './api/types';
 import { useAuthStore } from './features/auth/store';
 import { t } from './i18n';
@@ -62,6 +63,54 @@ export const routes: RouteRecordRaw[] = [
         name: 'imports',
         component: () => import('./features/imports/views/ImportsView.vue'),
         meta: { roles: IMPORT_ROLES, titleKey: 'imports.title' },
+      },
+      {
+        path: 'dunning',
+        redirect: { name: 'dunning-worklist' },
+      },
+      {
+        path: 'dunning/worklist',
+        name: 'dunning-worklist',
+        component: () => import('./features/dunning/views/WorklistView.vue'),
+        meta: { roles: WORKLIST_ROLES, titleKey: 'worklist.title' },
+      },
+      {
+        path: 'dunning/runs',
+        name: 'dunning-runs',
+        component: () => import('./features/dunning/views/RunsView.vue'),
+        meta: { roles: DUNNING_ROLES, titleKey: 'runs.title' },
+      },
+      {
+        path: 'dunning/scenarios',
+        name: 'dunning-scenarios',
+        component: () => import('./features/dunning/views/ScenariosView.vue'),
+        meta: { roles: DUNNING_ROLES, titleKey: 'scenarios.title' },
+      },
+      {
+        path: 'dunning/scenarios/:id',
+        name: 'dunning-scenario',
+        component: () => import('./features/dunning/views/ScenarioEditorView.vue'),
+        props: true,
+        meta: { roles: DUNNING_ROLES, titleKey: 'scenarios.editTitle' },
+      },
+      {
+        path: 'dunning/templates',
+        name: 'dunning-templates',
+        component: () => import('./features/dunning/views/TemplatesView.vue'),
+        meta: { roles: DUNNING_ROLES, titleKey: 'templates.title' },
+      },
+      {
+        path: 'dunning/templates/:id',
+        name: 'dunning-template',
+        component: () => import('./features/dunning/views/TemplateEditorView.vue'),
+        props: true,
+        meta: { roles: DUNNING_ROLES, titleKey: 'templates.editTitle' },
+      },
+      {
+        path: 'dunning/settings',
+        name: 'dunning-settings',
+        component: () => import('./features/dunning/views/DunningSettingsView.vue'),
+        meta: { requiresAdmin: true, titleKey: 'dunningSettings.title' },
       },
       {
         path: 'admin/users',

@@ -3230,8 +3230,8 @@ export interface components {
             /** @example 2026-11-25T06:00:01.204Z */
             startedAt: string;
             /** @example 2026-11-25T06:00:09.871Z */
-            finishedAt?: string | null;
-            error?: string | null;
+            finishedAt: string | null;
+            error: string | null;
         };
         RunOutcomeDto: {
             /**
@@ -3343,12 +3343,12 @@ export interface components {
             /** @example 16 */
             daysLate: number;
             /** @example compta@dupont.fr */
-            recipient?: string | null;
+            recipient: string | null;
             /** @example 1 */
             attempts: number;
-            lastError?: string | null;
-            nextAttemptAt?: string | null;
-            sentAt?: string | null;
+            lastError: string | null;
+            nextAttemptAt: string | null;
+            sentAt: string | null;
         };
         WorklistCustomerDto: {
             /** Format: uuid */
@@ -3396,25 +3396,25 @@ export interface components {
              */
             daysLate: number;
             /** Format: uuid */
-            assigneeId?: string | null;
+            assigneeId: string | null;
             /** @example Claire Martin */
-            assigneeName?: string | null;
+            assigneeName: string | null;
             /**
              * Format: uuid
              * @description The dunning action (validation, call step, letter)
              */
-            actionId?: string | null;
+            actionId: string | null;
             /** @example Mise en demeure */
-            stepName?: string | null;
+            stepName: string | null;
             /** @example formal_notice */
-            action?: string | null;
+            action: string | null;
             /**
              * @description Broken promises of the customer in the last 12 months
              * @example 1
              */
             brokenPromises?: number;
-            outcome?: string | null;
-            comment?: string | null;
+            outcome: string | null;
+            comment: string | null;
         };
         CompleteTaskDto: {
             /**
@@ -3469,7 +3469,7 @@ export interface components {
             /** Format: uuid */
             customerId: string;
             /** Format: uuid */
-            actionId?: string | null;
+            actionId: string | null;
             /**
              * @example formal_notice
              * @enum {string}
@@ -3486,8 +3486,8 @@ export interface components {
             /** @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 */
             sha256: string;
             /** @enum {string|null} */
-            printStatus?: "to_print" | "printed" | null;
-            printedAt?: string | null;
+            printStatus: "to_print" | "printed" | null;
+            printedAt: string | null;
             /** @example 2026-11-25T06:00:03.120Z */
             createdAt: string;
         };
@@ -3920,6 +3920,12 @@ export interface components {
             /** @example 2026-03-01T10:00:00.000Z */
             updatedAt: string;
         };
+        LocalizedTextDto: {
+            /** @example Raison sociale du client */
+            fr: string;
+            /** @example Customer's company name */
+            en: string;
+        };
         MergeFieldDto: {
             /** @example customer.name */
             name: string;
@@ -3929,14 +3935,14 @@ export interface components {
              *       "en": "Customer's company name"
              *     }
              */
-            description: Record<string, never>;
+            description: components["schemas"]["LocalizedTextDto"];
             /**
              * @example {
              *       "fr": "Dupont Industrie SAS",
              *       "en": "Dupont Industrie SAS"
              *     }
              */
-            example: Record<string, never>;
+            example: components["schemas"]["LocalizedTextDto"];
             /**
              * @description Renders a table: alone in its paragraph; not in a subject or an SMS
              * @example false
@@ -3962,7 +3968,7 @@ export interface components {
              *       "en": "Penalties are claimed"
              *     }
              */
-            description: Record<string, never>;
+            description: components["schemas"]["LocalizedTextDto"];
         };
         MergeFieldsDto: {
             fields: components["schemas"]["MergeFieldDto"][];

@@ -1,4 +1,5 @@
 import type { TimelineItem } from '../../api/reporting';
+import { formatDate } from '../../format';
 
 /** PrimeIcons per event type; `<module>.<what>` types fall back on their module. */
 const ICONS: Record<string, string> = {
@@ -12,6 +13,22 @@ const ICONS: Record<string, string> = {
   email: 'pi pi-envelope',
   letter: 'pi pi-send',
   promise: 'pi pi-calendar',
+  payment_plan: 'pi pi-calendar-plus',
+  'dunning.sms_sent': 'pi pi-mobile',
+  'dunning.sms': 'pi pi-mobile',
+  'dunning.letter': 'pi pi-print',
+  'dunning.formal_notice': 'pi pi-exclamation-triangle',
+  'dunning.call': 'pi pi-phone',
+  'dunning.hold': 'pi pi-pause-circle',
+  'dunning.excluded': 'pi pi-ban',
+  'dunning.account_block': 'pi pi-lock',
+  'dunning.legal_escalation': 'pi pi-briefcase',
+  'dunning.awaiting_validation': 'pi pi-check-square',
+  'dunning.approved': 'pi pi-check-square',
+  'dunning.rejected': 'pi pi-times-circle',
+  'dunning.task_done': 'pi pi-check',
+  'invoice.disputed': 'pi pi-flag',
+  'invoice.dispute_cleared': 'pi pi-flag',
   dispute: 'pi pi-flag',
   litigation: 'pi pi-flag',
   credit_limit: 'pi pi-shield',
@@ -29,6 +46,9 @@ export function timelineTone(type: string): 'note' | 'call' | 'money' | 'alert' 
   if (root === 'note') return 'note';
   if (root === 'call') return 'call';
   if (root === 'payment' || root === 'allocation' || root === 'credit_note') return 'money';
+  if (root === 'promise' || root === 'payment_plan')
+    return type.endsWith('.broken') || type.endsWith('.breached') ? 'alert' : 'money';
+  if (type === 'invoice.disputed') return 'alert';
   if (root === 'dispute' || root === 'litigation' || type.endsWith('.overdue') || root === 'dunning') return 'alert';
   return 'other';
 }
@@ -75,7 +95,103 @@ export function timelineTitle(item: TimelineItem, translate: (key: string, named
       ? translate('timeline.callWith', { contact: ref, outcome: said })
       : translate('timeline.call', { outcome: said });
   }
-  return item.title;
+  return dunningTitle(item, translate) ?? item.title;
+}
+
+/** Dunning, promise and payment-plan events the UI words itself; null for the others. */
+const DUNNING_STEP_EVENTS = new Set([
+  'email_sent',
+  'sms_sent',
+  'letter',
+  'formal_notice',
+  'awaiting_validation',
+  'approved',
+  'rejected',
+  'email',
+  'sms',
+  'call',
+  'account_block',
+  'legal_escalation',
+]);
+const PLANNED_TITLE = /^(.+): (?:awaiting validation|call to make|account blocked|handed to legal collection)$/;
+const COMMITMENT_EVENTS = new Set([
+  'promise.created',
+  'promise.kept',
+  'promise.broken',
+  'promise.cancelled',
+  'payment_plan.created',
+  'payment_plan.completed',
+  'payment_plan.breached',
+  'payment_plan.cancelled',
+]);
+
+function dunningTitle(item: TimelineItem, translate: (key: string, named?: Record<string, unknown>) => string): string | null {
+  const [root, what] = item.type.split('.');
+  const data = item.data ?? {};
+  if (root === 'dunning' && what && DUNNING_STEP_EVENTS.has(what)) {
+    // Events of the run name the step in their title ("Relance 2: awaiting validation"), the
+    // deliveries in their label ("Relance 2 (2026-11-25)").
+    const planned = PLANNED_TITLE.exec(item.title)?.[1];
+    const step = planned ?? item.related?.label;
+    return step ? translate(`timeline.dunning_${what}`, { step }) : null;
+  }
+  if (item.type === 'dunning.hold') {
+    const until = typeof data.holdUntil === 'string' ? data.holdUntil : null;
+    return until ? translate('timeline.dunning_hold', { date: formatDate(until) }) : translate('timeline.dunning_hold_lifted');
+  }
+  if (item.type === 'dunning.excluded') {
+    return data.excluded === false ? translate('timeline.dunning_included') : translate('timeline.dunning_excluded');
+  }
+  if (item.type === 'dunning.task_done' && typeof data.kind === 'string') {
+    return translate('timeline.dunning_task_done', { kind: translate(`worklist.kinds.${data.kind}`) });
+  }
+  if (COMMITMENT_EVENTS.has(item.type)) {
+    const key = `timeline.${item.type.replace('.', '_')}`;
+    const date = typeof data.promisedDate === 'string' ? data.promisedDate : null;
+    return date && item.type === 'promise.created'
+      ? translate('timeline.promise_created_for', { date: formatDate(date) })
+      : translate(key);
+  }
+  if ((item.type === 'invoice.disputed' || item.type === 'invoice.dispute_cleared') && item.related?.label) {
+    return translate(`timeline.${item.type.replace('.', '_')}`, { ref: item.related.label });
+  }
+  return null;
+}
+
+/**
+ * The event's text in the UI language where the UI knows it: a reminder names the invoices it
+ * claims ("Factures FA-1, FA-2") instead of the API's English summary; other events keep theirs.
+ */
+export function timelineBody(
+  item: TimelineItem,
+  translate: (key: string, named?: Record<string, unknown>, plural?: number) => string,
+): string {
+  const invoices = item.data?.invoices;
+  if (item.type.startsWith('dunning.') && Array.isArray(invoices) && invoices.every((n) => typeof n === 'string')) {
+    if (invoices.length === 0) return '';
+    const shown = invoices.length > 6 ? [...invoices.slice(0, 6), '…'] : invoices;
+    return translate('timeline.dunningInvoices', { list: shown.join(', '), n: invoices.length }, invoices.length);
+  }
+  return item.body ?? '';
+}
+
+export interface TimelineDocument {
+  id: string;
+  kind: string;
+  filename: string;
+}
+
+/** The documents a dunning event carries (`data.documents`: the e-mail as sent, the PDF letter…). */
+export function timelineDocuments(item: TimelineItem): TimelineDocument[] {
+  const docs = item.data?.documents;
+  if (!Array.isArray(docs)) return [];
+  return docs.flatMap((d: unknown) => {
+    if (typeof d !== 'object' || d === null) return [];
+    const { id, kind, filename } = d as Record<string, unknown>;
+    return typeof id === 'string' && typeof filename === 'string'
+      ? [{ id, kind: typeof kind === 'string' ? kind : 'attachment', filename }]
+      : [];
+  });
 }
 
 /**

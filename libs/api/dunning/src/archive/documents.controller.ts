@@ -7,7 +7,6 @@ import {
   ApiOperation,
   ApiProduces,
   ApiProperty,
-  ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
 import { Access, ApiPageResponse, PageQuery, Problem, TenantDb, toPage, type Page } from '@encours/api-core';
@@ -19,15 +18,15 @@ import { DOCUMENT_KINDS, DunningDocument } from './dunning-document.entity.js';
 export class DocumentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) customerId: string;
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) actionId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) actionId: string | null;
   @ApiProperty({ enum: DOCUMENT_KINDS, example: 'formal_notice' }) kind: string;
   @ApiProperty({ example: 'Mise en demeure — factures impayées' }) title: string;
   @ApiProperty({ example: 'mise-en-demeure-C-00042-2026-11-25.pdf' }) filename: string;
   @ApiProperty({ example: 'application/pdf' }) mimeType: string;
   @ApiProperty({ example: 48211 }) size: number;
   @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }) sha256: string;
-  @ApiPropertyOptional({ enum: ['to_print', 'printed'], nullable: true }) printStatus: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) printedAt: string | null;
+  @ApiProperty({ enum: ['to_print', 'printed'], nullable: true }) printStatus: string | null;
+  @ApiProperty({ type: String, nullable: true }) printedAt: string | null;
   @ApiProperty({ example: '2026-11-25T06:00:03.120Z' }) createdAt: string;
 }
 

@@ -48,6 +48,35 @@ export type MailSettings = Pick<
 
 export class MailConfigurationError extends Error {}
 
+/** What composing needs from the settings (no secrets: this also runs in render workers). */
+export type ComposeSettings = Pick<MailSettings, 'fromName' | 'fromEmail' | 'replyTo' | 'companyName'>;
+
+/**
+ * Composes the MIME message (headers, HTML and plain-text parts, attachments) once: it is sent
+ * raw and archived byte for byte. Text parts are quoted-printable (readable French, no costly
+ * per-message detection).
+ */
+export async function composeEmail(settings: ComposeSettings, mail: OutgoingEmail): Promise<{ messageId: string; raw: Buffer }> {
+  const fromEmail = settings.fromEmail;
+  if (!fromEmail) throw new MailConfigurationError('No sender address: set fromEmail in the dunning settings');
+  if (!mail.to.length) throw new MailConfigurationError('No recipient');
+  const composer = new MailComposer({
+    from: { name: settings.fromName ?? settings.companyName ?? '', address: fromEmail },
+    to: mail.to,
+    replyTo: settings.replyTo ?? undefined,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html ?? undefined,
+    textEncoding: 'quoted-printable',
+    attachments: mail.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+    headers: mail.headers,
+  });
+  const node = composer.compile();
+  const messageId = node.messageId();
+  const raw = await node.build();
+  return { messageId, raw };
+}
+
 /**
  * Sends the reminders by email with the tenant's own SMTP server and sender. The MIME message is
  * composed here (nodemailer's composer) and sent raw, so that what is archived is byte for byte
@@ -59,30 +88,22 @@ export class MailerService implements OnModuleDestroy {
   private readonly transports = new Map<string, { key: string; transport: Transporter }>();
 
   async send(settings: MailSettings, mail: OutgoingEmail): Promise<SentEmail> {
+    const { messageId, raw } = await composeEmail(settings, mail);
+    return this.transmit(settings, { messageId, raw, to: mail.to });
+  }
+
+  /** Hands an already composed message to the tenant's SMTP server (or the sink). */
+  async transmit(settings: MailSettings, message: { messageId: string; raw: Buffer; to: string[] }): Promise<SentEmail> {
     const fromEmail = settings.fromEmail;
     if (!fromEmail) throw new MailConfigurationError('No sender address: set fromEmail in the dunning settings');
-    if (!mail.to.length) throw new MailConfigurationError('No recipient');
-    const from = { name: settings.fromName ?? settings.companyName ?? '', address: fromEmail };
-    const composer = new MailComposer({
-      from,
-      to: mail.to,
-      replyTo: settings.replyTo ?? undefined,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html ?? undefined,
-      attachments: mail.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
-      headers: mail.headers,
-    });
-    const node = composer.compile();
-    const messageId = node.messageId();
-    const raw = await node.build();
-    const recipients = [...mail.to, ...(settings.bccEmail ? [settings.bccEmail] : [])];
-    if (settings.emailTransport === 'sink') return { messageId, raw, accepted: recipients, sunk: true };
+    const recipients = [...message.to, ...(settings.bccEmail ? [settings.bccEmail] : [])];
+    if (settings.emailTransport === 'sink')
+      return { messageId: message.messageId, raw: message.raw, accepted: recipients, sunk: true };
     const transport = this.transport(settings);
-    const info = await transport.sendMail({ envelope: { from: fromEmail, to: recipients }, raw });
+    const info = await transport.sendMail({ envelope: { from: fromEmail, to: recipients }, raw: message.raw });
     const accepted = (info.accepted ?? []).map(String);
     if (!accepted.length) throw new Error(`The SMTP server accepted none of the recipients (${recipients.join(', ')})`);
-    return { messageId, raw, accepted, sunk: false };
+    return { messageId: message.messageId, raw: message.raw, accepted, sunk: false };
   }
 
   private transport(s: MailSettings): Transporter {

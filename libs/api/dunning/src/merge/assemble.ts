@@ -162,7 +162,7 @@ function addressLines(row: CustomerRow, lang: TemplateLanguage): string[] {
   if (country && country !== 'FR') {
     let name = country;
     try {
-      name = new Intl.DisplayNames([lang], { type: 'region' }).of(country) ?? country;
+      name = regionNames(lang).of(country) ?? country;
     } catch {
       // keep the code
     }
@@ -281,4 +281,14 @@ export function assembleMergeContext(
     deadline: request.channel === 'formal_notice' ? addDays(today, company.formalNoticeDays) : null,
     step: { ...request.step },
   };
+}
+
+const REGION_NAMES = new Map<string, Intl.DisplayNames>();
+function regionNames(lang: string): Intl.DisplayNames {
+  let dn = REGION_NAMES.get(lang);
+  if (!dn) {
+    dn = new Intl.DisplayNames([lang], { type: 'region' });
+    REGION_NAMES.set(lang, dn);
+  }
+  return dn;
 }

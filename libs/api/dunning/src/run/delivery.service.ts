@@ -2,20 +2,21 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TimelineService, type TimelineEntry } from '@encours/receivables';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { MailerService, type EmailAttachment } from '../delivery/mailer.service.js';
+import { MailerService } from '../delivery/mailer.service.js';
+import { ProducerPool } from './producer-pool.js';
 import { SmsService } from '../delivery/sms.service.js';
-import { renderLetterPdf } from '../documents/pdf.js';
 import { MergeContextBuilder } from '../merge/merge-context.builder.js';
 import { DunningSettingsService } from '../settings/dunning-settings.service.js';
 import type { DunningSettings } from '../settings/dunning-settings.entity.js';
 import type { MergeContext } from '../templates/merge-context.js';
-import { renderTemplate, TemplateRenderError } from '../templates/render.js';
 import type { StepAction } from '../scenarios/scenario.entities.js';
 
 /** Actions handled per batch (one context query set, one write transaction). */
 const BATCH = 500;
-/** Messages composed/sent at once (the SMTP pool has 2 connections; the rest is CPU). */
+/** Messages produced/sent at once inline (the SMTP pool has 2 connections; the rest is CPU). */
 const CONCURRENCY = 8;
+/** In flight when the render workers produce: enough to keep every worker busy. */
+const WORKER_CONCURRENCY = 32;
 /** A claimed action left in `sending` longer than this (crashed process) is taken again. */
 const STALE_SENDING_MINUTES = 15;
 
@@ -99,16 +100,21 @@ export class DeliveryService {
     private readonly contexts: MergeContextBuilder,
     private readonly settingsService: DunningSettingsService,
     private readonly timeline: TimelineService,
+    private readonly producers: ProducerPool,
   ) {}
 
-  /** Delivers every due queued action of the tenant (or only `actionIds`). */
+  /**
+   * Delivers every due queued action of the tenant (or only `actionIds`). Batches flow through a
+   * pipeline: while batch N is produced (workers) the next one is claimed and its contexts built,
+   * and batch N-1's results are written, so PostgreSQL and the CPUs work at the same time.
+   */
   async deliverDue(tenantId: string, now: Date, options: { actionIds?: string[]; today?: string } = {}): Promise<DeliveryCounts> {
     const counts: DeliveryCounts = { sent: 0, failed: 0, retrying: 0 };
     const settings = await this.settingsService.getWithSecrets(tenantId);
     const templates = await this.templates(tenantId);
-    for (;;) {
+    const prepare = async (): Promise<{ batch: ClaimedAction[]; ctxs: Map<string, MergeContext> }> => {
       const batch = await this.claim(tenantId, now, options.actionIds);
-      if (!batch.length) break;
+      if (!batch.length) return { batch, ctxs: new Map() };
       const today = options.today ?? batch[0].run_date;
       const ctxs = await this.contexts.build(
         this.dataSource.manager,
@@ -121,11 +127,28 @@ export class DeliveryService {
           channel: CHANNEL_OF[a.action] ?? 'letter',
         })),
       );
-      const outcomes = await mapLimit(batch, CONCURRENCY, (a) =>
-        this.deliverOne(now, a, ctxs.get(a.customer_id), settings, templates),
-      );
-      await this.dataSource.transaction((m) => this.record(m, tenantId, batch, outcomes, settings, now, counts));
-      if (options.actionIds) break;
+      return { batch, ctxs };
+    };
+    let next: Promise<{ batch: ClaimedAction[]; ctxs: Map<string, MergeContext> }> | null = prepare();
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      while (next) {
+        const { batch, ctxs } = await next;
+        if (!batch.length) break;
+        next = options.actionIds ? null : prepare();
+        // (A failed prefetch surfaces when awaited; keep it from being reported as unhandled before.)
+        next?.catch(() => undefined);
+        const viaWorkers = this.producers.usesWorkers(batch.length);
+        const outcomes = await mapLimit(batch, viaWorkers ? WORKER_CONCURRENCY : CONCURRENCY, (a) =>
+          this.deliverOne(now, a, ctxs.get(a.customer_id), settings, templates, viaWorkers),
+        );
+        await writing;
+        writing = this.dataSource.transaction((m) => this.record(m, tenantId, batch, outcomes, settings, now, counts));
+        writing.catch(() => undefined);
+      }
+    } finally {
+      // Whatever happens, the last results are written before returning (or their error is thrown).
+      await writing;
     }
     return counts;
   }
@@ -174,96 +197,64 @@ export class DeliveryService {
     ctx: MergeContext | undefined,
     settings: DunningSettings,
     templates: Map<string, TemplateRow>,
+    viaWorkers: boolean,
   ): Promise<Outcome> {
     const out: Outcome = { id: a.id, ok: false, documents: [], timeline: [], tasks: [] };
     const template = this.template(templates, a.template_code, a.language);
     if (!ctx) return { ...out, error: 'The customer has nothing left to claim', permanent: true };
     if (!template) return { ...out, error: `No template "${a.template_code}" in ${a.language}`, permanent: true };
-    let rendered: ReturnType<typeof renderTemplate>;
-    try {
-      rendered = renderTemplate(template, ctx);
-    } catch (err) {
-      // A template that no longer renders (edited since): nothing half-merged is ever sent.
-      if (err instanceof TemplateRenderError)
-        return { ...out, error: `Template "${template.code}" (${template.language}): ${err.message}`, permanent: true };
-      throw err;
-    }
+    if (a.action !== 'email' && a.action !== 'sms' && a.action !== 'letter' && a.action !== 'formal_notice')
+      return { ...out, error: `Action ${a.action} is not delivered`, permanent: true };
+    const to = ctx.contact?.email ?? null;
+    const phone = ctx.contact?.phone ?? null;
+    if (a.action === 'email' && !to) return { ...out, error: 'No contact with an email address', permanent: true };
+    if (a.action === 'sms' && !phone) return { ...out, error: 'No contact with a phone number', permanent: true };
     const total = ctx.totals.map((t) => `${t.overdue} ${t.currency}`).join(' + ');
     const label = `${a.step_name} (${a.run_date})`;
     try {
-      if (a.action === 'email' || a.action === 'formal_notice') {
-        const attachments: EmailAttachment[] = [];
-        if (a.action === 'formal_notice') {
-          const pdf = await renderLetterPdf({ kind: 'formal_notice', rendered, ctx });
-          const filename = `${ctx.language === 'fr' ? 'mise-en-demeure' : 'formal-notice'}-${safe(ctx.customer.externalRef)}-${a.run_date}.pdf`;
-          out.documents.push({
-            customerId: a.customer_id,
-            actionId: a.id,
-            kind: 'formal_notice',
-            title: rendered.subject ?? a.step_name,
-            filename,
-            mimeType: 'application/pdf',
-            content: pdf,
-            printStatus: 'to_print',
-          });
-          attachments.push({ filename, content: pdf, contentType: 'application/pdf' });
-          out.tasks.push({ kind: 'formal_notice', title: a.step_name });
-        }
-        const to = ctx.contact?.email;
-        if (!to) {
-          if (a.action === 'formal_notice') {
-            out.ok = true; // the PDF is produced and queued for registered mail; no email copy possible
-            out.timeline.push(
-              this.entry(now, a, 'dunning.formal_notice', `${a.step_name}: formal notice ready to send`, total, ctx, label),
-            );
-            return out;
-          }
-          return { ...out, error: 'No contact with an email address', permanent: true };
-        }
-        // A formal notice goes as a PDF letter; the email carries the same text (as an email) with the PDF attached.
-        const mail = a.action === 'email' ? rendered : this.asEmail(template, ctx, rendered);
-        const sent = await this.mailer.send(settings, {
-          to: [to],
-          subject: mail.subject ?? rendered.subject ?? a.step_name,
-          text: mail.text,
-          html: mail.html,
-          attachments,
-          headers: { 'X-Encours-Action': a.id },
-        });
+      const produced = await this.producers.run(
+        {
+          action: a.action,
+          template,
+          ctx,
+          stepName: a.step_name,
+          runDate: a.run_date,
+          actionId: a.id,
+          mail:
+            to && (a.action === 'email' || a.action === 'formal_notice')
+              ? {
+                  settings: {
+                    fromName: settings.fromName,
+                    fromEmail: settings.fromEmail,
+                    replyTo: settings.replyTo,
+                    companyName: settings.companyName,
+                  },
+                  to: [to],
+                }
+              : null,
+        },
+        viaWorkers,
+      );
+      if (!produced.ok) return { ...out, error: produced.error, permanent: produced.permanent };
+      if (produced.pdf)
         out.documents.push({
           customerId: a.customer_id,
           actionId: a.id,
-          kind: 'email',
-          title: rendered.subject ?? a.step_name,
-          filename: `${a.run_date}-${safe(a.step_name)}.eml`,
-          mimeType: 'message/rfc822',
-          content: sent.raw,
-          printStatus: null,
+          kind: a.action === 'letter' ? 'letter' : 'formal_notice',
+          title: produced.subject ?? a.step_name,
+          filename: produced.pdf.filename,
+          mimeType: 'application/pdf',
+          content: produced.pdf.content,
+          printStatus: 'to_print',
         });
+      if (a.action === 'letter') {
+        out.tasks.push({ kind: 'letter', title: a.step_name });
         out.ok = true;
-        out.recipient = to;
-        out.messageId = sent.messageId;
-        out.timeline.push(
-          this.entry(
-            now,
-            a,
-            a.action === 'email' ? 'dunning.email_sent' : 'dunning.formal_notice',
-            `${a.step_name} sent to ${to}`,
-            total,
-            ctx,
-            label,
-            {
-              subject: rendered.subject,
-              attachments: attachments.map((x) => x.filename),
-            },
-          ),
-        );
+        out.timeline.push(this.entry(now, a, 'dunning.letter', `${a.step_name}: letter ready to print`, total, ctx, label));
         return out;
       }
       if (a.action === 'sms') {
-        const phone = ctx.contact?.phone;
-        if (!phone) return { ...out, error: 'No contact with a phone number', permanent: true };
-        const sent = await this.sms.send(settings, { to: phone, text: rendered.text });
+        const sent = await this.sms.send(settings, { to: phone!, text: produced.text });
         out.documents.push({
           customerId: a.customer_id,
           actionId: a.id,
@@ -271,7 +262,7 @@ export class DeliveryService {
           title: `SMS to ${phone}`,
           filename: `${a.run_date}-sms.txt`,
           mimeType: 'text/plain; charset=utf-8',
-          content: Buffer.from(rendered.text, 'utf8'),
+          content: Buffer.from(produced.text, 'utf8'),
           printStatus: null,
         });
         out.ok = true;
@@ -284,41 +275,53 @@ export class DeliveryService {
         );
         return out;
       }
-      if (a.action === 'letter') {
-        const pdf = await renderLetterPdf({ kind: 'letter', rendered, ctx });
-        out.documents.push({
-          customerId: a.customer_id,
-          actionId: a.id,
-          kind: 'letter',
-          title: rendered.subject ?? a.step_name,
-          filename: `${ctx.language === 'fr' ? 'relance' : 'reminder'}-${safe(ctx.customer.externalRef)}-${a.run_date}.pdf`,
-          mimeType: 'application/pdf',
-          content: pdf,
-          printStatus: 'to_print',
-        });
-        out.tasks.push({ kind: 'letter', title: a.step_name });
+      if (a.action === 'formal_notice') out.tasks.push({ kind: 'formal_notice', title: a.step_name });
+      if (!produced.email) {
+        // A formal notice without an email contact: the PDF is produced and queued for registered mail.
         out.ok = true;
-        out.timeline.push(this.entry(now, a, 'dunning.letter', `${a.step_name}: letter ready to print`, total, ctx, label));
+        out.timeline.push(
+          this.entry(now, a, 'dunning.formal_notice', `${a.step_name}: formal notice ready to send`, total, ctx, label),
+        );
         return out;
       }
-      return { ...out, error: `Action ${a.action} is not delivered`, permanent: true };
+      const sent = await this.mailer.transmit(settings, {
+        messageId: produced.email.messageId,
+        raw: produced.email.raw,
+        to: [to!],
+      });
+      out.documents.push({
+        customerId: a.customer_id,
+        actionId: a.id,
+        kind: 'email',
+        title: produced.email.subject,
+        filename: `${a.run_date}-${safe(a.step_name)}.eml`,
+        mimeType: 'message/rfc822',
+        content: sent.raw,
+        printStatus: null,
+      });
+      out.ok = true;
+      out.recipient = to;
+      out.messageId = sent.messageId;
+      out.timeline.push(
+        this.entry(
+          now,
+          a,
+          a.action === 'email' ? 'dunning.email_sent' : 'dunning.formal_notice',
+          `${a.step_name} sent to ${to}`,
+          total,
+          ctx,
+          label,
+          {
+            subject: produced.email.subject,
+            attachments: produced.pdf ? [produced.pdf.filename] : [],
+          },
+        ),
+      );
+      return out;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.logger.warn({ actionId: a.id, err: message }, 'Delivery failed');
       return { ...out, documents: [], timeline: [], tasks: [], error: message };
-    }
-  }
-
-  /** The email version of a letter template (HTML + text parts), or the letter's text alone if it cannot be. */
-  private asEmail(
-    template: TemplateRow,
-    ctx: MergeContext,
-    rendered: ReturnType<typeof renderTemplate>,
-  ): ReturnType<typeof renderTemplate> {
-    try {
-      return renderTemplate({ ...template, channel: 'email', subject: template.subject ?? rendered.subject }, ctx);
-    } catch {
-      return rendered;
     }
   }
 
@@ -426,7 +429,13 @@ export class DeliveryService {
            JOIN dunning_action a ON a.id = t.action_id AND a.tenant_id = $1
            LEFT JOIN customer_dunning cd ON cd.tenant_id = $1 AND cd.customer_id = a.customer_id
          ON CONFLICT DO NOTHING`,
-        [tenantId, tasks.map((t) => t.actionId), tasks.map((t) => t.kind), tasks.map((t) => t.title), tasks.map((t) => t.comment)],
+        [
+          tenantId,
+          tasks.map((t) => t.actionId),
+          tasks.map((t) => t.kind),
+          tasks.map((t) => t.title),
+          tasks.map((t) => t.comment),
+        ],
       );
     const entries = sent.flatMap((o) =>
       o.timeline.map((e) => {

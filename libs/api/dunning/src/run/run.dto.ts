@@ -24,8 +24,8 @@ export class RunDto {
   })
   counts: Record<string, number>;
   @ApiProperty({ example: '2026-11-25T06:00:01.204Z' }) startedAt: string;
-  @ApiPropertyOptional({ type: String, nullable: true, example: '2026-11-25T06:00:09.871Z' }) finishedAt: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) error: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-25T06:00:09.871Z' }) finishedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) error: string | null;
 }
 
 export class RunOutcomeDto {
@@ -126,9 +126,9 @@ export class ActionDto {
   @ApiProperty({ type: [String], format: 'uuid' }) invoiceIds: string[];
   @ApiProperty({ type: [ActionTotalDto] }) totals: ActionTotalDto[];
   @ApiProperty({ example: 16 }) daysLate: number;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'compta@dupont.fr' }) recipient: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'compta@dupont.fr' }) recipient: string | null;
   @ApiProperty({ example: 1 }) attempts: number;
-  @ApiPropertyOptional({ type: String, nullable: true }) lastError: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) nextAttemptAt: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) sentAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastError: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextAttemptAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) sentAt: string | null;
 }

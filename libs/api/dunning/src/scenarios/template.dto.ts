@@ -118,13 +118,22 @@ export class TemplatePreviewDto {
   @ApiProperty({ enum: ['customer', 'sample'], example: 'sample' }) context: 'customer' | 'sample';
 }
 
+export class LocalizedTextDto {
+  @ApiProperty({ example: 'Raison sociale du client' }) fr: string;
+  @ApiProperty({ example: "Customer's company name" }) en: string;
+}
+
 export class MergeFieldDto {
   @ApiProperty({ example: 'customer.name' }) name: string;
-  @ApiProperty({ example: { fr: 'Raison sociale du client', en: "Customer's company name" } }) description: {
+  @ApiProperty({ type: LocalizedTextDto, example: { fr: 'Raison sociale du client', en: "Customer's company name" } })
+  description: {
     fr: string;
     en: string;
   };
-  @ApiProperty({ example: { fr: 'Dupont Industrie SAS', en: 'Dupont Industrie SAS' } }) example: { fr: string; en: string };
+  @ApiProperty({ type: LocalizedTextDto, example: { fr: 'Dupont Industrie SAS', en: 'Dupont Industrie SAS' } }) example: {
+    fr: string;
+    en: string;
+  };
   @ApiProperty({ example: false, description: 'Renders a table: alone in its paragraph; not in a subject or an SMS' })
   block: boolean;
   @ApiProperty({ example: false, description: 'May render several lines: not in a subject' }) multiline: boolean;
@@ -139,7 +148,8 @@ export class MergeFieldDto {
 
 export class MergeConditionDto {
   @ApiProperty({ example: 'penalties.applicable' }) name: string;
-  @ApiProperty({ example: { fr: 'Les pénalités sont réclamées', en: 'Penalties are claimed' } }) description: {
+  @ApiProperty({ type: LocalizedTextDto, example: { fr: 'Les pénalités sont réclamées', en: 'Penalties are claimed' } })
+  description: {
     fr: string;
     en: string;
   };

@@ -114,7 +114,15 @@ export function joinList(items: string[], language: TemplateLanguage): string {
   return `${items.slice(0, -1).join(', ')}${and}${items[items.length - 1]}`;
 }
 
-/** Integer with grouping: fr "1 234", en "1,234". */
+const INTEGER_FORMATS = new Map<TemplateLanguage, Intl.NumberFormat>();
+
+/** Integer with grouping: fr "1 234", en "1,234" (formatters are costly to build: one per language). */
 export function formatInteger(n: number, language: TemplateLanguage): string {
-  return normalizeSpaces(new Intl.NumberFormat(LOCALES[language], { maximumFractionDigits: 0 }).format(n));
+  let nf = INTEGER_FORMATS.get(language);
+  if (!nf) {
+    nf = new Intl.NumberFormat(LOCALES[language], { maximumFractionDigits: 0 });
+    INTEGER_FORMATS.set(language, nf);
+  }
+  if (Number.isInteger(n) && Math.abs(n) < 1000) return String(n);
+  return normalizeSpaces(nf.format(n));
 }

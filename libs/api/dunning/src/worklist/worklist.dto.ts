@@ -65,21 +65,21 @@ export class WorklistItemDto {
   @ApiProperty({ example: '12500.00', description: 'Overdue amount of the customer, tenant currency' }) overdue: string;
   @ApiProperty({ example: 'EUR' }) currency: string;
   @ApiProperty({ example: 38, description: 'Days late of the oldest overdue invoice' }) daysLate: number;
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) assigneeId: string | null;
-  @ApiPropertyOptional({ type: String, example: 'Claire Martin', nullable: true }) assigneeName: string | null;
-  @ApiPropertyOptional({
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) assigneeId: string | null;
+  @ApiProperty({ type: String, example: 'Claire Martin', nullable: true }) assigneeName: string | null;
+  @ApiProperty({
     type: String,
     format: 'uuid',
     nullable: true,
     description: 'The dunning action (validation, call step, letter)',
   })
   actionId: string | null;
-  @ApiPropertyOptional({ type: String, example: 'Mise en demeure', nullable: true }) stepName: string | null;
-  @ApiPropertyOptional({ type: String, example: 'formal_notice', nullable: true }) action: string | null;
+  @ApiProperty({ type: String, example: 'Mise en demeure', nullable: true }) stepName: string | null;
+  @ApiProperty({ type: String, example: 'formal_notice', nullable: true }) action: string | null;
   @ApiPropertyOptional({ example: 1, description: 'Broken promises of the customer in the last 12 months' })
   brokenPromises: number;
-  @ApiPropertyOptional({ type: String, nullable: true }) outcome: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) comment: string | null;
+  @ApiProperty({ type: String, nullable: true }) outcome: string | null;
+  @ApiProperty({ type: String, nullable: true }) comment: string | null;
 }
 
 export class CompleteTaskDto {

@@ -183,17 +183,15 @@ export class WorklistService {
         : null;
       if (dto.contactId && !contact)
         throw new ValidationFailed([{ field: 'contactId', message: 'contactId is not a contact of this customer' }]);
-      await tx
-        .repo(DunningTask)
-        .save(
-          Object.assign(task, {
-            status: 'done',
-            outcome: dto.outcome ?? null,
-            comment: dto.comment ?? null,
-            completedAt: now,
-            completedById: this.userId(),
-          }),
-        );
+      await tx.repo(DunningTask).save(
+        Object.assign(task, {
+          status: 'done',
+          outcome: dto.outcome ?? null,
+          comment: dto.comment ?? null,
+          completedAt: now,
+          completedById: this.userId(),
+        }),
+      );
       if (task.kind === 'letter' || task.kind === 'formal_notice')
         await tx.manager.query(
           `UPDATE dunning_document SET print_status = 'printed', printed_at = $3 WHERE tenant_id = $1 AND action_id = $2 AND print_status = 'to_print'`,
@@ -262,17 +260,15 @@ export class WorklistService {
       const next =
         a.action === 'call' ? 'task' : a.action === 'account_block' || a.action === 'legal_escalation' ? 'done' : 'queued';
       await tx.repo(DunningAction).save(Object.assign(a, { status: next, validatedById: this.userId() }));
-      await tx
-        .repo(DunningTask)
-        .save(
-          Object.assign(task, {
-            status: 'done',
-            outcome: 'approved',
-            comment: comment ?? null,
-            completedAt: now,
-            completedById: this.userId(),
-          }),
-        );
+      await tx.repo(DunningTask).save(
+        Object.assign(task, {
+          status: 'done',
+          outcome: 'approved',
+          comment: comment ?? null,
+          completedAt: now,
+          completedById: this.userId(),
+        }),
+      );
       if (a.action === 'account_block')
         await tx.manager.query(`UPDATE customer SET blocked = true WHERE tenant_id = $1 AND id = $2`, [tx.tenantId, customer.id]);
       if (a.action === 'legal_escalation')
@@ -317,17 +313,15 @@ export class WorklistService {
       const a = await tx.repo(DunningAction).get(task.actionId);
       if (a.status !== 'pending_validation') throw new ConflictError('action_decided', `The action is already ${a.status}`);
       await tx.repo(DunningAction).save(Object.assign(a, { status: 'cancelled', validatedById: this.userId() }));
-      await tx
-        .repo(DunningTask)
-        .save(
-          Object.assign(task, {
-            status: 'done',
-            outcome: 'rejected',
-            comment: comment ?? null,
-            completedAt: now,
-            completedById: this.userId(),
-          }),
-        );
+      await tx.repo(DunningTask).save(
+        Object.assign(task, {
+          status: 'done',
+          outcome: 'rejected',
+          comment: comment ?? null,
+          completedAt: now,
+          completedById: this.userId(),
+        }),
+      );
       await this.timeline.record(tx.manager, tx.tenantId, {
         customerId: customer.id,
         type: 'dunning.rejected',
