@@ -1024,6 +1024,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dunning/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users who can be given dunning tasks or customers
+         * @description Active users of the tenant with a role that works tasks (admin, credit_manager, collector, sales), by name: for reassigning a task or choosing a customer's collector.
+         */
+        get: operations["Worklist_assignees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dunning/worklist": {
         parameters: {
             query?: never;
@@ -3349,6 +3369,17 @@ export interface components {
             lastError: string | null;
             nextAttemptAt: string | null;
             sentAt: string | null;
+        };
+        AssigneeDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Louis Relance */
+            name: string;
+            /**
+             * @example collector
+             * @enum {string}
+             */
+            role: "admin" | "credit_manager" | "collector" | "sales";
         };
         WorklistCustomerDto: {
             /** Format: uuid */
@@ -8831,6 +8862,43 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Worklist_assignees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssigneeDto"][];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -129,10 +129,10 @@ function dunningTitle(item: TimelineItem, translate: (key: string, named?: Recor
   const [root, what] = item.type.split('.');
   const data = item.data ?? {};
   if (root === 'dunning' && what && DUNNING_STEP_EVENTS.has(what)) {
-    // Events of the run name the step in their title ("Relance 2: awaiting validation"), the
-    // deliveries in their label ("Relance 2 (2026-11-25)").
-    const planned = PLANNED_TITLE.exec(item.title)?.[1];
-    const step = planned ?? item.related?.label;
+    // The run puts the step's name in the event data; older entries name it in their title
+    // ("Relance 2: awaiting validation") or, for deliveries, in their label.
+    const step =
+      (typeof data.stepName === 'string' ? data.stepName : null) ?? PLANNED_TITLE.exec(item.title)?.[1] ?? item.related?.label;
     return step ? translate(`timeline.dunning_${what}`, { step }) : null;
   }
   if (item.type === 'dunning.hold') {

@@ -208,25 +208,17 @@ export interface AssignableUser {
 }
 
 /**
- * Who a task (or a customer) can be given to. Only admins may list the users; for the others
- * the choice is the people already seen on the worklist, and oneself.
+ * Who a task (or a customer) can be given to: the tenant's active users with a role that works
+ * tasks (GET /dunning/assignees). Sales, who may not list them, can only keep a task themselves.
  */
-export async function assignableUsers(
-  seen: ReadonlyArray<{ id: string | null; name: string | null }> = [],
-): Promise<AssignableUser[]> {
+export async function assignableUsers(): Promise<AssignableUser[]> {
   const auth = useAuthStore();
-  const workers: Role[] = ['admin', 'credit_manager', 'collector', 'sales'];
-  if (auth.isAdmin) {
-    const page = unwrap(await api.GET('/api/v1/users', { params: { query: { page: 1, pageSize: 200, sort: 'name' } } }));
-    return page.items
-      .filter((u) => u.active && workers.includes(u.role))
-      .map((u) => ({ id: u.id, name: u.name, role: u.role }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+  const role = auth.user?.role;
+  if (role === 'admin' || role === 'credit_manager' || role === 'collector') {
+    const users = unwrap(await api.GET('/api/v1/dunning/assignees'));
+    return users.map((u) => ({ id: u.id, name: u.name, role: u.role as Role }));
   }
-  const byId = new Map<string, AssignableUser>();
-  if (auth.user) byId.set(auth.user.id, { id: auth.user.id, name: auth.user.name, role: auth.user.role });
-  for (const s of seen) if (s.id && s.name && !byId.has(s.id)) byId.set(s.id, { id: s.id, name: s.name });
-  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return auth.user ? [{ id: auth.user.id, name: auth.user.name, role: auth.user.role }] : [];
 }
 
 /** True when the signed-in user has one of the roles. */

@@ -197,8 +197,25 @@ function drawTable(doc: Doc, table: InvoiceTable): void {
   doc.fontSize(size);
   const widths = columnWidths(doc, table, pad);
   const xs = widths.map((_, i) => MARGINS.left + widths.slice(0, i).reduce((a, b) => a + b, 0));
-  const cellHeight = (text: string, i: number, font: string) =>
-    doc.font(font).heightOfString(toWinAnsi(text), { width: widths[i] - 2 * pad, lineGap: 0.5 });
+  // Most cells hold one line: measure their width only (cheap) and draw them without the line
+  // wrapper; only a cell wider than its column is laid out as a paragraph.
+  doc.font(REGULAR);
+  const oneLine = doc.heightOfString('Ag', { lineGap: 0.5 });
+  const fits = (text: string, i: number) => doc.widthOfString(text) <= widths[i] - 2 * pad;
+  const cellHeight = (text: string, i: number, font: string) => {
+    const t = toWinAnsi(text);
+    doc.font(font);
+    return fits(t, i) ? oneLine : doc.heightOfString(t, { width: widths[i] - 2 * pad, lineGap: 0.5 });
+  };
+  const drawCell = (text: string, i: number, top: number, align: 'left' | 'right') => {
+    const t = toWinAnsi(text);
+    const avail = widths[i] - 2 * pad;
+    const w = doc.widthOfString(t);
+    if (w <= avail) {
+      const x = align === 'right' ? xs[i] + pad + avail - w : xs[i] + pad;
+      doc.text(t, x, top, { lineBreak: false });
+    } else doc.text(t, xs[i] + pad, top, { width: avail, align, lineGap: 0.5 });
+  };
   const headerH = Math.max(...table.columns.map((c, i) => cellHeight(c.label, i, BOLD))) + 2 * pad;
   const rowH = (row: string[]) => Math.max(...row.map((cell, i) => cellHeight(cell, i, REGULAR))) + 2 * pad;
 
@@ -206,9 +223,7 @@ function drawTable(doc: Doc, table: InvoiceTable): void {
   const drawHeader = () => {
     doc.rect(MARGINS.left, y, CONTENT_W, headerH).fill(HEAD_BG);
     doc.font(BOLD).fontSize(size).fillColor(INK);
-    table.columns.forEach((c, i) => {
-      doc.text(toWinAnsi(c.label), xs[i] + pad, y + pad, { width: widths[i] - 2 * pad, align: c.align, lineGap: 0.5 });
-    });
+    table.columns.forEach((c, i) => drawCell(c.label, i, y + pad, c.align));
     y += headerH;
     doc
       .moveTo(MARGINS.left, y)
@@ -232,13 +247,7 @@ function drawTable(doc: Doc, table: InvoiceTable): void {
     }
     if (r % 2 === 1) doc.rect(MARGINS.left, y, CONTENT_W, h).fill(ZEBRA);
     doc.font(REGULAR).fontSize(size).fillColor(INK);
-    row.forEach((cell, i) => {
-      doc.text(toWinAnsi(cell), xs[i] + pad, y + pad, {
-        width: widths[i] - 2 * pad,
-        align: table.columns[i].align,
-        lineGap: 0.5,
-      });
-    });
+    row.forEach((cell, i) => drawCell(cell, i, y + pad, table.columns[i].align));
     y += h;
     doc
       .moveTo(MARGINS.left, y)

@@ -345,7 +345,7 @@ export class DeliveryService {
       amount: ctx.totals.length === 1 ? first.overdue : null,
       currency: ctx.totals.length === 1 ? first.currency : null,
       source: 'dunning',
-      data: { step: a.step_position, invoices: ctx.invoices.map((i) => i.number), ...extra },
+      data: { step: a.step_position, stepName: a.step_name, invoices: ctx.invoices.map((i) => i.number), ...extra },
       related: { kind: 'dunning_action', id: a.id, label },
       dedupeKey: `${a.id}:${type}`,
     };
@@ -363,24 +363,30 @@ export class DeliveryService {
     const docs = outcomes.flatMap((o) => o.documents);
     const docIds = new Map<DocumentRow, string>();
     if (docs.length) {
+      // One row of parameters per document: the contents travel as binary parameters (an array
+      // of bytea would go as hex text, twice the size, encoded on this thread).
+      const params: unknown[] = [tenantId];
+      const rows = docs.map((d) => {
+        const base = params.length;
+        params.push(
+          d.customerId,
+          d.actionId,
+          d.kind,
+          d.title.slice(0, 300),
+          d.filename.slice(0, 200),
+          d.mimeType,
+          d.content,
+          d.content.length,
+          createHash('sha256').update(d.content).digest('hex'),
+          d.printStatus,
+        );
+        return `($1, ${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      });
       const ids: Array<{ id: string }> = await m.query(
         `INSERT INTO dunning_document (tenant_id, customer_id, action_id, kind, title, filename, mime_type, content, size, sha256, print_status)
-         SELECT $1, d.customer_id, d.action_id, d.kind, d.title, d.filename, d.mime_type, d.content, length(d.content), d.sha256, d.print_status
-           FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[], $9::text[], $10::text[])
-                AS d(customer_id, action_id, kind, title, filename, mime_type, content, sha256, print_status)
+         VALUES ${rows.join(', ')}
          RETURNING id`,
-        [
-          tenantId,
-          docs.map((d) => d.customerId),
-          docs.map((d) => d.actionId),
-          docs.map((d) => d.kind),
-          docs.map((d) => d.title.slice(0, 300)),
-          docs.map((d) => d.filename.slice(0, 200)),
-          docs.map((d) => d.mimeType),
-          docs.map((d) => d.content),
-          docs.map((d) => createHash('sha256').update(d.content).digest('hex')),
-          docs.map((d) => d.printStatus),
-        ],
+        params,
       );
       docs.forEach((d, i) => docIds.set(d, ids[i].id));
     }

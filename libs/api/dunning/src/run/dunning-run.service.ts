@@ -97,12 +97,16 @@ export class DunningRunService {
       return {
         runId: run.id,
         counts: {
-          customers: plan.situations.size,
+          customers: plan.situations.size + (plan.skipped.done_today ?? 0),
           planned: plan.planned.length,
           actions: inserted.length,
-          alreadyDoneToday: plan.planned.length - inserted.length,
+          alreadyDoneToday: plan.planned.length - inserted.length + (plan.skipped.done_today ?? 0),
           ...byStatus,
-          ...Object.fromEntries(Object.entries(plan.skipped).map(([k, v]) => [`skipped_${k}`, v])),
+          ...Object.fromEntries(
+            Object.entries(plan.skipped)
+              .filter(([k]) => k !== 'done_today')
+              .map(([k, v]) => [`skipped_${k}`, v]),
+          ),
           ...Object.fromEntries(Object.entries(commitments).map(([k, v]) => [k, Number(v)])),
         } as Record<string, number>,
       };

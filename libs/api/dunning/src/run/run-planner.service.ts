@@ -49,10 +49,13 @@ export interface Situation {
   scenario_id: string;
   level: number;
   level_scenario_id: string | null;
+  days_since_level: number | null;
   days_late: number | null;
   overdue_cmp: string;
   due_soon_cmp: string;
   has_disputed_late: boolean;
+  /** Already had its step today (a replayed run): left alone. */
+  done_today: boolean;
   paused_by: PauseReason | null;
 }
 
@@ -134,6 +137,8 @@ export class RunPlannerService {
          SELECT DISTINCT customer_id FROM promise_to_pay WHERE tenant_id = $1 AND status = 'pending'),
        active_plan AS (
          SELECT DISTINCT customer_id FROM payment_plan WHERE tenant_id = $1 AND status = 'active'),
+       done_today AS (
+         SELECT customer_id FROM dunning_action WHERE tenant_id = $1 AND run_date = $2::date),
        awaiting AS (
          SELECT DISTINCT customer_id FROM dunning_action WHERE tenant_id = $1 AND status = 'pending_validation'),
        touched AS (
@@ -142,10 +147,12 @@ export class RunPlannerService {
          SELECT customer_id FROM customer_dunning WHERE tenant_id = $1 AND level > 0)
        SELECT t.customer_id, c.name AS customer_name, c.external_ref AS customer_ref, c.salesperson_id,
               cd.collector_id, cs.scenario_id, coalesce(cd.level, 0) AS level, cd.level_scenario_id,
+              ($2::date - cd.level_reached_on) AS days_since_level,
               ($2::date - inv.oldest_due) AS days_late,
               round(coalesce(inv.overdue_cmp, 0), $4::int)::text AS overdue_cmp,
               round(coalesce(inv.due_soon_cmp, 0), $4::int)::text AS due_soon_cmp,
               coalesce(inv.has_disputed_late, false) AS has_disputed_late,
+              (dt.customer_id IS NOT NULL) AS done_today,
               CASE WHEN cd.excluded THEN 'excluded'
                    WHEN cd.in_legal_collection THEN 'legal_collection'
                    WHEN cd.hold_until >= $2::date THEN 'hold'
@@ -160,7 +167,8 @@ export class RunPlannerService {
          LEFT JOIN customer_dunning cd ON cd.tenant_id = $1 AND cd.customer_id = t.customer_id
          LEFT JOIN pending_promise pp ON pp.customer_id = t.customer_id
          LEFT JOIN active_plan ap ON ap.customer_id = t.customer_id
-         LEFT JOIN awaiting aw ON aw.customer_id = t.customer_id`,
+         LEFT JOIN awaiting aw ON aw.customer_id = t.customer_id
+         LEFT JOIN done_today dt ON dt.customer_id = t.customer_id`,
       [tenantId, today, preventiveDays, digits],
     );
   }
@@ -183,6 +191,10 @@ export class RunPlannerService {
     const rows = await this.situations(m, tenantId, today, preventiveDays, digits);
     const plan: Plan = { planned: [], levelChanges: [], skipped: {}, situations: new Map() };
     for (const row of rows) {
+      if (row.done_today) {
+        plan.skipped.done_today = (plan.skipped.done_today ?? 0) + 1;
+        continue;
+      }
       plan.situations.set(row.customer_id, row);
       const level = row.level_scenario_id && row.level_scenario_id !== row.scenario_id ? 0 : Number(row.level);
       const decision: NextStepDecision = decideNextStep(rules.get(row.scenario_id) ?? [], {
@@ -191,6 +203,7 @@ export class RunPlannerService {
         overdueMinor: toMinor(trim(row.overdue_cmp), currency),
         dueSoonMinor: toMinor(trim(row.due_soon_cmp), currency),
         onlyDisputedLate: row.has_disputed_late,
+        daysSinceLevel: row.days_since_level === null ? null : Number(row.days_since_level),
         pausedBy: row.paused_by,
       });
       if (decision.kind === 'step') {
@@ -323,7 +336,7 @@ export class RunPlannerService {
           amount: x.amount,
           currency: x.currency,
           source: 'dunning',
-          data: { step: x.step.position, scenario: x.step.scenarioName, daysLate: x.daysLate },
+          data: { step: x.step.position, stepName: x.step.name, scenario: x.step.scenarioName, daysLate: x.daysLate },
           related: { kind: 'dunning_action', id: r.id, label: runLabel },
           dedupeKey: r.id,
         });

@@ -10,7 +10,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { Access, ApiPageResponse, Problem, type Page } from '@encours/api-core';
+import { Access, ApiPageResponse, Problem, TenantDb, type Page } from '@encours/api-core';
 import {
   CompleteTaskDto,
   DecisionDto,
@@ -33,10 +33,36 @@ export class ApprovalResultDto {
   error?: string | null;
 }
 
+export class AssigneeDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Louis Relance' }) name: string;
+  @ApiProperty({ example: 'collector', enum: ['admin', 'credit_manager', 'collector', 'sales'] }) role: string;
+}
+
 @ApiTags('dunning')
 @Controller('v1/dunning')
 export class WorklistController {
-  constructor(private readonly worklist: WorklistService) {}
+  constructor(
+    private readonly worklist: WorklistService,
+    private readonly db: TenantDb,
+  ) {}
+
+  @Get('assignees')
+  @Access({ roles: ['admin', 'credit_manager', 'collector'], scopes: ['dunning:read'] })
+  @ApiOperation({
+    summary: 'Users who can be given dunning tasks or customers',
+    description:
+      "Active users of the tenant with a role that works tasks (admin, credit_manager, collector, sales), by name: for reassigning a task or choosing a customer's collector.",
+  })
+  @ApiOkResponse({ type: [AssigneeDto] })
+  assignees(): Promise<AssigneeDto[]> {
+    return this.db.dataSource.query(
+      `SELECT id, name, role FROM app_user
+        WHERE tenant_id = $1 AND active AND role IN ('admin', 'credit_manager', 'collector', 'sales')
+        ORDER BY name, id`,
+      [this.db.tenantId],
+    );
+  }
 
   @Get('worklist')
   @Access({ roles: [...WORKERS], scopes: ['dunning:read'] })

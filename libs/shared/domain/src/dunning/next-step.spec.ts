@@ -68,6 +68,21 @@ describe('decideNextStep', () => {
       { kind: 'none', level: 3, reason: 'paused', pausedBy: 'payment_plan' },
     ],
     [
+      'spacing: firm reminder 3 days after the gentle one waits (offsets 5 → 15)',
+      sit({ level: 2, oldestDaysLate: 90, daysSinceLevel: 3 }),
+      { kind: 'none', level: 2, reason: 'waiting' },
+    ],
+    [
+      'spacing: 10 days after the gentle one, the firm reminder goes',
+      sit({ level: 2, oldestDaysLate: 90, daysSinceLevel: 10 }),
+      { kind: 'step', position: 3, level: 3 },
+    ],
+    [
+      'spacing from the preventive step: gentle reminder 10 days after it',
+      sit({ level: 1, oldestDaysLate: 5, daysSinceLevel: 10 }),
+      { kind: 'step', position: 2, level: 2 },
+    ],
+    [
       'a step awaiting validation holds the next one',
       sit({ level: 3, oldestDaysLate: 90, pausedBy: 'validation' }),
       { kind: 'none', level: 3, reason: 'paused', pausedBy: 'validation' },

@@ -15,7 +15,10 @@
  * - the next step is the first one after the level whose offset is reached (preventive steps
  *   only while nothing is overdue): a customer climbs at most one step per run, even when it
  *   is late enough for several; a step whose minimum amount is not reached waits (later steps
- *   are not taken instead).
+ *   are not taken instead);
+ * - steps keep the scenario's spacing: the next step also waits until as many days have passed
+ *   since the current one as separate their offsets (a customer found 90 days late gets the
+ *   gentle reminder today and the firm one 10 days later, not tomorrow).
  */
 export interface StepRule {
   position: number;
@@ -38,6 +41,8 @@ export interface CustomerSituation {
   overdueMinor: bigint;
   /** Open, not yet due, within the preventive window (minor units). */
   dueSoonMinor: bigint;
+  /** Days since the current level was reached (null: unknown). */
+  daysSinceLevel?: number | null;
   /** Has disputed late invoices (and nothing else late). */
   onlyDisputedLate?: boolean;
   pausedBy?: PauseReason | null;
@@ -62,7 +67,9 @@ export function decideNextStep(steps: readonly StepRule[], s: CustomerSituation)
   const days = s.oldestDaysLate;
   let level = Math.min(s.level, steps.length ? steps[steps.length - 1].position : 0);
   const current = steps.find((st) => st.position === level);
+  let dropped = false;
   if (current && days < current.offsetDays) {
+    dropped = true;
     // The invoice the level was reached for is settled: follow the oldest one still open.
     // (Preventive steps were never done for that invoice: they are not counted as reached.)
     const reached = steps.filter((st) => st.position <= level && st.offsetDays >= 0 && st.offsetDays <= days);
@@ -71,6 +78,8 @@ export function decideNextStep(steps: readonly StepRule[], s: CustomerSituation)
   const next = steps.find((st) => st.position > level && (st.offsetDays >= 0 || days < 0));
   if (!next) return { kind: 'none', level, reason: steps.length ? 'completed' : 'nothing_due' };
   if (next.offsetDays > days) return { kind: 'none', level, reason: 'waiting' };
+  if (!dropped && current && s.daysSinceLevel != null && s.daysSinceLevel < next.offsetDays - current.offsetDays)
+    return { kind: 'none', level, reason: 'waiting' };
   const amount = next.offsetDays < 0 ? s.dueSoonMinor : s.overdueMinor;
   if (amount < next.minAmountMinor || amount <= 0n) return { kind: 'none', level, reason: 'below_minimum' };
   return { kind: 'step', position: next.position, level: next.position };
