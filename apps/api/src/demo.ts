@@ -151,6 +151,7 @@ async function seedDunning(
   try {
     for (let d = DEMO_DUNNING_DAYS; d >= 0; d--) {
       clock.travelTo(d === 0 ? null : new Date(`${addDays(now, -d)}T07:00:00Z`));
+      if (d === 40) await seedPromises(api, addDays(now, -d), log);
       await runs.execute(tenantId, 'schedule', null);
     }
   } finally {
@@ -162,4 +163,45 @@ async function seedDunning(
   const notices = worklist.items.filter((t) => t.action === 'formal_notice').slice(0, 3);
   for (const t of notices) await api('POST', `/dunning/tasks/${t.id}/approve`, { comment: 'Validé (démo)' });
   log.info({ days: DEMO_DUNNING_DAYS, formalNoticesApproved: notices.length }, 'Demo dunning history replayed');
+}
+
+/**
+ * Promises to pay made 40 days ago, as collectors would have recorded them: two kept (the
+ * customer paid the invoice before the promised date), two broken (dunning resumed, with a
+ * task for the collector and the `promise.broken` event).
+ */
+async function seedPromises(api: Api, day: string, log: Logger): Promise<void> {
+  const page = (await api(
+    'GET',
+    `/invoices?kind=invoice&status=open&dueBefore=${addDays(day, -10)}&sort=dueDate&pageSize=200`,
+  )) as {
+    items: Array<{ id: string; customerId: string; externalRef: string; openAmount: string; currency: string; number: string }>;
+  };
+  const seen = new Set<string>();
+  const picks = page.items.filter((i) => !seen.has(i.customerId) && seen.add(i.customerId)).slice(0, 4);
+  for (const [n, inv] of picks.entries()) {
+    await api('POST', `/customers/${inv.customerId}/promises`, {
+      amount: inv.openAmount,
+      currency: inv.currency,
+      promisedDate: addDays(day, 7),
+      invoiceIds: [inv.id],
+      channel: n % 2 ? 'email' : 'phone',
+      note: n < 2 ? 'Virement annoncé par le service comptable' : 'Promesse obtenue par téléphone',
+    });
+    if (n < 2) {
+      const customer = (await api('GET', `/customers/${inv.customerId}`)) as { externalRef: string };
+      await api('POST', '/imports/payments', [
+        {
+          externalRef: `VIR-PROMESSE-${inv.number}`,
+          customerRef: customer.externalRef,
+          date: addDays(day, 5),
+          amount: inv.openAmount,
+          currency: inv.currency,
+          method: 'transfer',
+          allocations: [{ invoiceRef: inv.externalRef, amount: inv.openAmount }],
+        },
+      ]);
+    }
+  }
+  log.info({ promises: picks.length }, 'Demo promises to pay recorded');
 }

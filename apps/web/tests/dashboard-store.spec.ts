@@ -80,7 +80,7 @@ describe('dashboard store', () => {
     await store.load('2026-11-25');
     expect(store.status).toBe('ready');
     expect(store.kpis?.kpis.dsoCountBack).toBe(42.4);
-    expect(calls.map((c) => c.path).sort()).toEqual(['/kpis', '/receivables/ageing']);
+    expect(calls.map((c) => c.path).sort()).toEqual(['/dunning/promises/stats', '/kpis', '/receivables/ageing']);
   });
 
   it('is empty when the tenant has no receivable at all', async () => {
@@ -121,7 +121,24 @@ describe('dashboard store', () => {
 
 describe('DashboardView', () => {
   it('shows the KPI tiles in French and the overdue customers linking to their page', async () => {
-    fakeFetch((call) => (call.path === '/kpis' ? json(200, KPIS) : json(200, AGEING)));
+    fakeFetch((call) =>
+      call.path === '/kpis'
+        ? json(200, KPIS)
+        : call.path === '/dunning/promises/stats'
+          ? json(200, {
+              from: '2026-08-28',
+              to: '2026-11-25',
+              made: 12,
+              kept: 9,
+              broken: 3,
+              pending: 0,
+              cancelled: 0,
+              keptRate: 0.75,
+              amounts: [],
+              byCollector: [],
+            })
+          : json(200, AGEING),
+    );
     const pinia = createPinia();
     setActivePinia(pinia);
     useAuthStore().user = makeUser();
@@ -141,6 +158,8 @@ describe('DashboardView', () => {
     expect(plain(wrapper.get('[data-testid="kpi-dso"]').text())).toContain('42 j');
     expect(plain(wrapper.get('[data-testid="kpi-dso"]').text())).toContain('BPDSO 30 j · ADD 10 j');
     expect(plain(wrapper.get('[data-testid="kpi-cei"]').text())).toContain('85 %');
+    expect(plain(wrapper.get('[data-testid="kpi-promises"]').text())).toContain('75 %');
+    expect(plain(wrapper.get('[data-testid="kpi-promises"]').text())).toContain('9 sur 12 échues (90 j)');
     const rows = wrapper.findAll('[data-testid="top-overdue-row"]');
     // Customers with nothing overdue are not "top overdue".
     expect(rows).toHaveLength(1);

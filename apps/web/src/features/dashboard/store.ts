@@ -3,6 +3,9 @@ import { ref } from 'vue';
 import { api, unwrap } from '../../api/client';
 import { isUnavailable, type Ageing, type Kpis } from '../../api/reporting';
 import { todayCalendarDate } from '../../format';
+import type { components } from '../../api/types';
+
+type PromiseStats = components['schemas']['PromiseStatsDto'];
 
 /**
  * - `ready`: KPIs and/or ageing loaded (a part that failed stays null);
@@ -19,6 +22,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const kpis = ref<Kpis | null>(null);
   /** Totals of the whole portfolio and the first page of customers by overdue amount. */
   const ageing = ref<Ageing | null>(null);
+  /** Promises to pay of the last 90 days (dunning): the promises-kept rate. Null when not readable. */
+  const promises = ref<PromiseStats | null>(null);
   const status = ref<DashboardStatus>('idle');
   const error = ref<unknown>(null);
 
@@ -31,6 +36,13 @@ export const useDashboardStore = defineStore('dashboard', () => {
     asOf.value = date;
     status.value = 'loading';
     error.value = null;
+    void api
+      .GET('/api/v1/dunning/promises/stats', { params: { query: { to: date } } })
+      .then(unwrap)
+      .then(
+        (p) => (promises.value = p),
+        () => (promises.value = null),
+      );
     const [k, a] = await Promise.allSettled([
       api.GET('/api/v1/kpis', { params: { query: { asOf: date, historyMonths: 24 } } }).then(unwrap),
       api
@@ -59,5 +71,5 @@ export const useDashboardStore = defineStore('dashboard', () => {
     }
   }
 
-  return { asOf, kpis, ageing, status, error, load };
+  return { asOf, kpis, ageing, promises, status, error, load };
 });
