@@ -103,6 +103,10 @@ describe('dunning: the daily run over a whole scenario', () => {
       if (d === 25) {
         const wl = await request(t.http).get('/api/v1/dunning/worklist?assignee=all').set(auth()).expect(200);
         const call = wl.body.items.find((i: { kind: string }) => i.kind === 'call');
+        const searched = await request(t.http).get('/api/v1/dunning/worklist?assignee=all&q=story-1').set(auth()).expect(200);
+        expect(searched.body.items.map((i: { id: string }) => i.id)).toContain(call.id);
+        const none = await request(t.http).get('/api/v1/dunning/worklist?assignee=all&q=nobody').set(auth()).expect(200);
+        expect(none.body.total).toBe(0);
         expect(call.customer.externalRef).toBe('STORY-1');
         expect(call.overdue).toBe('2000.50');
         expect(call.daysLate).toBe(25);

@@ -8766,11 +8766,15 @@ export interface operations {
     DunningRun_actions: {
         parameters: {
             query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
                 status?: "pending_validation" | "queued" | "sending" | "sent" | "failed" | "task" | "done" | "cancelled";
                 runId?: string;
                 customerId?: string;
-                page?: number;
-                pageSize?: number;
             };
             header?: never;
             path?: never;
@@ -8911,13 +8915,17 @@ export interface operations {
     Worklist_list: {
         parameters: {
             query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
                 /** @description `me` (default: tasks assigned to the caller, and unassigned ones for collectors), `all`, or a user id */
                 assignee?: string;
                 kind?: "call" | "validation" | "letter" | "formal_notice" | "legal_escalation" | "account_block" | "promise_broken" | "plan_breached" | "send_failed";
                 /** @description Tasks due on or before this day (default: today in the tenant time zone) */
                 date?: string;
-                page?: number;
-                pageSize?: number;
             };
             header?: never;
             path?: never;

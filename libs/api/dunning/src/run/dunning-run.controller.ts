@@ -151,8 +151,18 @@ export class DunningRunController {
          FROM dunning_action a JOIN customer c ON c.id = a.customer_id
         WHERE a.tenant_id = $1 AND ($2::text IS NULL OR a.status = $2) AND ($3::uuid IS NULL OR a.run_id = $3)
           AND ($4::uuid IS NULL OR a.customer_id = $4) AND ($7::uuid IS NULL OR a.id = $7)
+          AND ($8::text IS NULL OR c.name ILIKE $8 OR c.external_ref ILIKE $8)
         ORDER BY a.created_at DESC, a.id LIMIT $5 OFFSET $6`,
-      [this.db.tenantId, q.status ?? null, q.runId ?? null, q.customerId ?? null, q.pageSize, (q.page - 1) * q.pageSize, id],
+      [
+        this.db.tenantId,
+        q.status ?? null,
+        q.runId ?? null,
+        q.customerId ?? null,
+        q.pageSize,
+        (q.page - 1) * q.pageSize,
+        id,
+        q.q ? `%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null,
+      ],
     );
     const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
     return {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { PageQuery } from '@encours/api-core';
+import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 import { ACTION_STATUSES } from './run.entities.js';
 import { STEP_ACTIONS } from '../scenarios/scenario.entities.js';
 
@@ -74,7 +74,8 @@ export class PreviewDto {
   skipped: Record<string, number>;
 }
 
-export class ActionQuery {
+/** Paging as every list (`page`, `pageSize`), plus the filters. */
+export class ActionQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ACTION_STATUSES, example: 'failed' })
   @IsOptional()
   @IsIn(ACTION_STATUSES)
@@ -89,21 +90,6 @@ export class ActionQuery {
   @IsOptional()
   @IsUUID()
   customerId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, example: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize: number = 50;
 }
 
 export class ActionTotalDto {

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '@encours/api-core';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { CALL_OUTCOMES, TASK_KINDS } from './dunning-task.entity.js';
 
-export class WorklistQuery {
+/** Paging as every list (`page`, `pageSize`; the order is the priority), plus the filters. */
+export class WorklistQuery extends PageQuery {
   @ApiPropertyOptional({
     description: '`me` (default: tasks assigned to the caller, and unassigned ones for collectors), `all`, or a user id',
     example: 'me',
@@ -26,21 +27,6 @@ export class WorklistQuery {
   @IsISO8601({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a calendar date YYYY-MM-DD' })
   date?: string;
-
-  @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, example: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize: number = 50;
 }
 
 export class WorklistCustomerDto {

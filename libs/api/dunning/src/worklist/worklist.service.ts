@@ -88,6 +88,10 @@ export class WorklistService {
       params.push(userId);
       filter += ` AND c.salesperson_id = $${params.length}`;
     }
+    if (q.q) {
+      params.push(`%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      filter += ` AND (c.name ILIKE $${params.length} OR c.external_ref ILIKE $${params.length} OR t.title ILIKE $${params.length})`;
+    }
     const rows: Row[] = await this.db.dataSource.query(
       `WITH tasks AS (
          SELECT t.* FROM dunning_task t JOIN customer c ON c.id = t.customer_id
