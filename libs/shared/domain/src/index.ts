@@ -6,3 +6,5 @@ export * from './dunning/next-step.js';
 export * from './dunning/priority.js';
 export * from './dunning/penalties.js';
 export * from './dunning/reference-rates.js';
+export * from './scoring/prediction.js';
+export * from './scoring/prediction-eval.js';
