@@ -7,7 +7,6 @@ import { SmsService } from './delivery/sms.service.js';
 import { CommitmentsModule } from './promises/commitments.module.js';
 import { DeliveryService } from './run/delivery.service.js';
 import { ProducerPool } from './run/producer-pool.js';
-import { DunningClock } from './run/dunning-clock.js';
 import { DunningRunController } from './run/dunning-run.controller.js';
 import { DunningRunService } from './run/dunning-run.service.js';
 import { RunPlannerService } from './run/run-planner.service.js';
@@ -21,16 +20,7 @@ import { WorklistService } from './worklist/worklist.service.js';
 @Module({
   imports: [ReceivablesModule, DunningConfigModule, CommitmentsModule],
   controllers: [DunningRunController, WorklistController, DocumentsController],
-  providers: [
-    DunningClock,
-    MailerService,
-    SmsService,
-    ProducerPool,
-    RunPlannerService,
-    DeliveryService,
-    DunningRunService,
-    WorklistService,
-  ],
-  exports: [DunningClock, DunningRunService],
+  providers: [MailerService, SmsService, ProducerPool, RunPlannerService, DeliveryService, DunningRunService, WorklistService],
+  exports: [DunningConfigModule, DunningRunService],
 })
 export class DunningModule {}

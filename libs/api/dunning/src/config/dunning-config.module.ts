@@ -14,6 +14,7 @@ import { DunningSettingsService } from '../settings/dunning-settings.service.js'
 import { DunningSetupService } from '../settings/dunning-setup.service.js';
 import { CustomerDunningController } from '../state/customer-dunning.controller.js';
 import { CustomerDunningService } from '../state/customer-dunning.service.js';
+import { DunningClock } from '../run/dunning-clock.js';
 import { TenantToday } from './tenant-today.service.js';
 
 /** Settings, scenarios, templates, reference rates and penalties, customers' dunning settings. */
@@ -21,6 +22,7 @@ import { TenantToday } from './tenant-today.service.js';
   imports: [ReceivablesModule],
   controllers: [DunningSettingsController, ScenarioController, TemplateController, PenaltyController, CustomerDunningController],
   providers: [
+    DunningClock,
     TenantToday,
     DunningSetupService,
     DunningSettingsService,
@@ -33,6 +35,8 @@ import { TenantToday } from './tenant-today.service.js';
     CustomerDunningService,
   ],
   exports: [
+    DunningClock,
+    TenantToday,
     DunningSetupService,
     DunningSettingsService,
     ReferenceRateService,

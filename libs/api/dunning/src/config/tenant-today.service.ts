@@ -1,36 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { today, type CalendarDate } from '@encours/domain';
-import type { EntityManager } from 'typeorm';
+import type { CalendarDate } from '@encours/domain';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DunningClock } from '../run/dunning-clock.js';
 
 /**
- * "Today" for a tenant, in its time zone, on the dunning module's clock (DunningClock, provided by
- * DunningModule, which tests move), or on the system clock when that module is not loaded.
+ * "Now" and a tenant's "today" (in its time zone) on the dunning module's one clock,
+ * `DunningClock`, which tests move with `travelTo`. Every service of the module asks here.
  */
 @Injectable()
 export class TenantToday {
-  private clock: DunningClock | null | undefined;
+  constructor(
+    private readonly clock: DunningClock,
+    private readonly dataSource: DataSource,
+  ) {}
 
-  constructor(private readonly moduleRef: ModuleRef) {}
-
-  private dunningClock(): DunningClock | null {
-    if (this.clock === undefined) {
-      try {
-        this.clock = this.moduleRef.get(DunningClock, { strict: false });
-      } catch {
-        this.clock = null;
-      }
-    }
-    return this.clock ?? null;
+  now(): Date {
+    return this.clock.now();
   }
 
   forZone(timeZone: string): CalendarDate {
-    return this.dunningClock()?.today(timeZone) ?? today(timeZone);
+    return this.clock.today(timeZone);
   }
 
   async forTenant(manager: EntityManager, tenantId: string): Promise<CalendarDate> {
     const [t]: Array<{ timezone: string }> = await manager.query(`SELECT timezone FROM tenant WHERE id = $1`, [tenantId]);
     return this.forZone(t?.timezone ?? 'Europe/Paris');
+  }
+
+  /** Today for the tenant (same as `forTenant`, arguments in the order the commitments use). */
+  today(tenantId: string, manager: EntityManager = this.dataSource.manager): Promise<CalendarDate> {
+    return this.forTenant(manager, tenantId);
   }
 }

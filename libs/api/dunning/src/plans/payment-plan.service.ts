@@ -13,7 +13,7 @@ import {
 import { amountProblem, fromMinor, toMinor, type Minor } from '@encours/domain';
 import { assertInPortfolio, Customer, portfolioOwner, TimelineService } from '@encours/receivables';
 import { In } from 'typeorm';
-import { CommitmentClock } from '../promises/commitment-clock.js';
+import { TenantToday } from '../config/tenant-today.service.js';
 import { checkInvoices } from '../promises/commitment-invoices.js';
 import { money } from '../promises/commitment-rules.js';
 import type { CancelCommitmentDto } from '../promises/promise.dto.js';
@@ -68,7 +68,7 @@ const SORTABLE: Record<string, string> = {
 export class PaymentPlanService {
   constructor(
     private readonly db: TenantDb,
-    private readonly clock: CommitmentClock,
+    private readonly clock: TenantToday,
     private readonly timeline: TimelineService,
   ) {}
 

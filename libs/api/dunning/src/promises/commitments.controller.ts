@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Access, TenantDb } from '@encours/api-core';
-import { CommitmentClock } from './commitment-clock.js';
+import { TenantToday } from '../config/tenant-today.service.js';
 import { CommitmentTracker } from './commitment-tracker.service.js';
 
 export class EvaluationDto {
@@ -17,7 +17,7 @@ export class EvaluationDto {
 export class CommitmentsController {
   constructor(
     private readonly db: TenantDb,
-    private readonly clock: CommitmentClock,
+    private readonly clock: TenantToday,
     private readonly tracker: CommitmentTracker,
   ) {}
 

@@ -3,7 +3,7 @@ import { registerEventType } from '@encours/api-core';
 import { ReceivablesModule } from '@encours/receivables';
 import { PaymentPlanController } from '../plans/payment-plan.controller.js';
 import { PaymentPlanService } from '../plans/payment-plan.service.js';
-import { CommitmentClock } from './commitment-clock.js';
+import { DunningConfigModule } from '../config/dunning-config.module.js';
 import { CommitmentTracker } from './commitment-tracker.service.js';
 import { CommitmentsController } from './commitments.controller.js';
 import { PromiseController } from './promise.controller.js';
@@ -14,9 +14,9 @@ registerEventType('payment_plan.completed', 'Every instalment of a payment plan 
 
 /** Promises to pay and payment plans, and the tracker that decides whether they are kept. */
 @Module({
-  imports: [ReceivablesModule],
+  imports: [ReceivablesModule, DunningConfigModule],
   controllers: [PromiseController, PaymentPlanController, CommitmentsController],
-  providers: [CommitmentClock, CommitmentTracker, PromiseService, PaymentPlanService],
+  providers: [CommitmentTracker, PromiseService, PaymentPlanService],
   exports: [CommitmentTracker],
 })
 export class CommitmentsModule {}

@@ -14,7 +14,7 @@ import {
 import { addDays, amountProblem, fromMinor, toMinor, type CalendarDate, type Minor } from '@encours/domain';
 import { assertInPortfolio, Customer, CustomerContact, portfolioOwner, TimelineService } from '@encours/receivables';
 import { In } from 'typeorm';
-import { CommitmentClock } from './commitment-clock.js';
+import { TenantToday } from '../config/tenant-today.service.js';
 import { checkInvoices } from './commitment-invoices.js';
 import { keptRate, money, numericToMinor, oneYearAfter } from './commitment-rules.js';
 import type {
@@ -71,7 +71,7 @@ const SORTABLE: Record<string, string> = {
 export class PromiseService {
   constructor(
     private readonly db: TenantDb,
-    private readonly clock: CommitmentClock,
+    private readonly clock: TenantToday,
     private readonly timeline: TimelineService,
   ) {}
 
