@@ -3,7 +3,7 @@ import { ILike } from 'typeorm';
 import { RequestContext } from '../context/request-context.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { ConflictError, ValidationFailed, type FieldError } from '../errors/app-error.js';
-import { orderFrom, toPage, type Page, type PageQuery } from '../http/pagination.js';
+import { containsPattern, orderFrom, toPage, type Page, type PageQuery } from '../http/pagination.js';
 import { DomainEvents } from './domain-events.service.js';
 import { ALL_EVENTS, EVENT_TYPES, isKnownEventType } from './event-types.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
@@ -76,7 +76,7 @@ export class WebhooksService {
   }
 
   async list(q: PageQuery): Promise<Page<WebhookSubscriptionDto>> {
-    const where = q.q ? [{ url: ILike(`%${escapeLike(q.q)}%`) }, { description: ILike(`%${escapeLike(q.q)}%`) }] : undefined;
+    const where = q.q ? [{ url: ILike(containsPattern(q.q)) }, { description: ILike(containsPattern(q.q)) }] : undefined;
     const [rows, total] = await this.db.repo(WebhookSubscription).findAndCount({
       where,
       order: orderFrom(q.sort, ['createdAt', 'updatedAt', 'url'], { createdAt: 'DESC' }),
@@ -170,8 +170,4 @@ export class WebhooksService {
     d.lockedUntil = null;
     return toDeliveryDto(await repo.save(d));
   }
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

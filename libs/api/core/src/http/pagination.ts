@@ -87,3 +87,8 @@ export function ApiPageResponse(model: Type<unknown>) {
     }),
   );
 }
+
+/** `q` as an ILIKE pattern matching it anywhere: `%`, `_` and `\` in the text are matched literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+}

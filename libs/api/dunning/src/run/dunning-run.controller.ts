@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  containsPattern,
   Access,
   ApiPageResponse,
   ConflictError,
@@ -161,7 +162,7 @@ export class DunningRunController {
         q.pageSize,
         (q.page - 1) * q.pageSize,
         id,
-        q.q ? `%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null,
+        q.q ? containsPattern(q.q) : null,
       ],
     );
     const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);

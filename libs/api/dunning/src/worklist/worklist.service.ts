@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, RequestContext, TenantDb, ValidationFailed, type Page, type TenantTx } from '@encours/api-core';
+import {
+  containsPattern,
+  ConflictError,
+  RequestContext,
+  TenantDb,
+  ValidationFailed,
+  type Page,
+  type TenantTx,
+} from '@encours/api-core';
 import { taskPriority, type CalendarDate } from '@encours/domain';
 import { assertInPortfolio, Customer, CustomerContact, TimelineService } from '@encours/receivables';
+import { TenantToday } from '../config/tenant-today.service.js';
 import { DunningClock } from '../run/dunning-clock.js';
 import { DeliveryService } from '../run/delivery.service.js';
 import { DunningAction } from '../run/run.entities.js';
@@ -50,15 +59,13 @@ export class WorklistService {
   constructor(
     private readonly db: TenantDb,
     private readonly clock: DunningClock,
+    private readonly tenantToday: TenantToday,
     private readonly timeline: TimelineService,
     private readonly delivery: DeliveryService,
   ) {}
 
-  private async today(): Promise<CalendarDate> {
-    const [t]: Array<{ timezone: string }> = await this.db.dataSource.query(`SELECT timezone FROM tenant WHERE id = $1`, [
-      this.db.tenantId,
-    ]);
-    return this.clock.today(t.timezone);
+  private today(): Promise<CalendarDate> {
+    return this.tenantToday.forTenant(this.db.dataSource.manager, this.db.tenantId);
   }
 
   async list(q: WorklistQuery): Promise<Page<WorklistItemDto>> {
@@ -89,7 +96,7 @@ export class WorklistService {
       filter += ` AND c.salesperson_id = $${params.length}`;
     }
     if (q.q) {
-      params.push(`%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      params.push(containsPattern(q.q));
       filter += ` AND (c.name ILIKE $${params.length} OR c.external_ref ILIKE $${params.length} OR t.title ILIKE $${params.length})`;
     }
     const rows: Row[] = await this.db.dataSource.query(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  containsPattern,
   BusinessUnit,
   ConflictError,
   DomainEvents,
@@ -66,7 +67,7 @@ export class CustomerService {
     const qb = restrictToPortfolio(this.db.repo(Customer).qb('c'), 'c');
     if (q.q)
       qb.andWhere('(c.name ILIKE :q OR c.external_ref ILIKE :q OR c.siren = :exact)', {
-        q: `%${q.q.replace(/[%_\\]/g, '\\$&')}%`,
+        q: containsPattern(q.q),
         exact: q.q,
       });
     if (q.blocked !== undefined) qb.andWhere('c.blocked = :blocked', { blocked: q.blocked });

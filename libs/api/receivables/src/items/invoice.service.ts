@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DomainEvents, LegalEntity, RequestContext, TenantDb, toPage, ValidationFailed, type Page } from '@encours/api-core';
+import {
+  containsPattern,
+  DomainEvents,
+  LegalEntity,
+  RequestContext,
+  TenantDb,
+  toPage,
+  ValidationFailed,
+  type Page,
+} from '@encours/api-core';
 import { amountProblem, isCalendarDate, today } from '@encours/domain';
 import { Allocation } from '../allocations/allocation.entity.js';
 import { AllocationService } from '../allocations/allocation.service.js';
@@ -97,7 +106,7 @@ export class InvoiceService {
     if (q.dueAfter) qb.andWhere('i.due_date >= :dueAfter', { dueAfter: q.dueAfter });
     if (q.q) {
       qb.andWhere('(i.number ILIKE :q OR i.external_ref ILIKE :q OR c.name ILIKE :q)', {
-        q: `%${q.q.replace(/[%_\\]/g, '\\$&')}%`,
+        q: containsPattern(q.q),
       });
     }
     const desc = q.sort?.startsWith('-');
@@ -218,7 +227,7 @@ export class InvoiceService {
     if (owner) qb.andWhere('p.customer_id IN (SELECT id FROM customer WHERE salesperson_id = :owner)', { owner });
     if (q.customerId) qb.andWhere('p.customer_id = :customerId', { customerId: q.customerId });
     if (q.unallocated) qb.andWhere('p.unallocated_amount > 0');
-    if (q.q) qb.andWhere('(p.external_ref ILIKE :q OR p.bank_reference ILIKE :q)', { q: `%${q.q.replace(/[%_\\]/g, '\\$&')}%` });
+    if (q.q) qb.andWhere('(p.external_ref ILIKE :q OR p.bank_reference ILIKE :q)', { q: containsPattern(q.q) });
     const desc = q.sort ? q.sort.startsWith('-') : true;
     const field = { date: 'p.date', amount: 'p.amount', createdAt: 'p.created_at' }[q.sort?.replace(/^-/, '') ?? ''] ?? 'p.date';
     qb.orderBy(field, desc ? 'DESC' : 'ASC').addOrderBy('p.id', 'ASC');
