@@ -9,6 +9,7 @@ const packages = {
   '@encours/api-core': 'libs/api/core/src/index.ts',
   '@encours/domain': 'libs/shared/domain/src/index.ts',
   '@encours/receivables': 'libs/api/receivables/src/index.ts',
+  '@encours/scoring': 'libs/api/scoring/src/index.ts',
   '@encours/dunning': 'libs/api/dunning/src/index.ts',
 };
 

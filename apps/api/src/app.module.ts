@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, CoreModule, dataSourceOptions, Metrics } from '@encours/api-core';
 import { DunningModule } from '@encours/dunning';
 import { ReceivablesModule } from '@encours/receivables';
+import { ScoringModule } from '@encours/scoring';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -31,6 +32,7 @@ export class AppModule {
         }),
         CoreModule.forRoot(config, options.metrics),
         ReceivablesModule,
+        ScoringModule,
         DunningModule,
       ],
     };

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { AppConfig, ProvisioningService } from '@encours/api-core';
 import { addDays, today } from '@encours/domain';
-import { DunningClock, DunningRunService } from '@encours/dunning';
+import { Clock } from '@encours/api-core';
+import { DunningRunService } from '@encours/dunning';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -145,7 +146,7 @@ async function seedDunning(
     });
     if (collector) await api('PUT', `/customers/${c.id}/dunning`, { collectorId: collector.id });
   }
-  const clock = app.get(DunningClock);
+  const clock = app.get(Clock);
   const runs = app.get(DunningRunService);
   const now = today('Europe/Paris');
   try {

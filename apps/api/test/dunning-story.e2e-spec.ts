@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DunningClock, DunningRunService } from '@encours/dunning';
+import { Clock } from '@encours/api-core';
+import { DunningRunService } from '@encours/dunning';
 import { addDays } from '@encours/domain';
 import { PDFParse } from 'pdf-parse';
 import { createServer } from 'node:http';
@@ -18,7 +19,7 @@ describe('dunning: the daily run over a whole scenario', () => {
   let t: TestApp;
   let a: TestTenant;
   let smtp: SmtpSink;
-  let clock: DunningClock;
+  let clock: Clock;
   const DUE = '2026-03-02';
   const auth = (tok?: string) => ({ Authorization: `Bearer ${tok ?? a.adminToken}` });
   const at = (day: string) => clock.travelTo(new Date(`${day}T09:00:00+01:00`));
@@ -73,7 +74,7 @@ describe('dunning: the daily run over a whole scenario', () => {
   beforeAll(async () => {
     smtp = await startSmtpSink();
     t = await startTestApp();
-    clock = t.app.get(DunningClock);
+    clock = t.app.get(Clock);
   });
   afterAll(async () => {
     clock?.travelTo(null);

@@ -26,8 +26,11 @@ import { JobsService } from './jobs/jobs.service.js';
 import { ProvisioningService } from './tenancy/provisioning.service.js';
 import { TenancyController } from './tenancy/tenancy.controller.js';
 import { TenancyService } from './tenancy/tenancy.service.js';
+import { Clock, TenantToday } from './time/clock.js';
 
 const SERVICES = [
+  Clock,
+  TenantToday,
   TenantDb,
   AuthService,
   ApiKeysService,

@@ -36,5 +36,6 @@ export * from './events/webhook-subscription.entity.js';
 export * from './events/webhook-delivery.entity.js';
 export * from './events/domain-events.service.js';
 export * from './events/webhook-dispatcher.service.js';
+export * from './time/clock.js';
 export * from './core.module.js';
 export { RefreshTokenCleanupJob, JobRunsService } from './jobs/jobs.controller.js';

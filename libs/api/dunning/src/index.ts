@@ -9,7 +9,7 @@ export * from './scenarios/scenario.entities.js';
 export * from './settings/dunning-settings.entity.js';
 export * from './state/customer-dunning.entity.js';
 export * from './worklist/dunning-task.entity.js';
-export { DunningClock } from './run/dunning-clock.js';
+
 export { DunningRunService, DUNNING_RUN_JOB } from './run/dunning-run.service.js';
 export * from './promises/commitments.module.js';
 export * from './promises/commitment-tracker.service.js';

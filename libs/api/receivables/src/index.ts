@@ -35,3 +35,5 @@ export const RECEIVABLES_ENTITIES = [
   CustomerEvent,
 ];
 export * from './shared/portfolio.js';
+export { money, minorOf } from './shared/amounts.js';
+export { convertMinor } from './reporting/reporting-math.js';

@@ -12,7 +12,7 @@ import {
 import { Access, ApiPageResponse, PageQuery, Problem, TenantDb, toPage, type Page } from '@encours/api-core';
 import { assertInPortfolio, Customer } from '@encours/receivables';
 import type { Response } from 'express';
-import { DunningClock } from '../run/dunning-clock.js';
+import { Clock } from '@encours/api-core';
 import { DOCUMENT_KINDS, DunningDocument } from './dunning-document.entity.js';
 
 export class DocumentDto {
@@ -55,7 +55,7 @@ const READERS = ['admin', 'credit_manager', 'collector', 'sales', 'viewer'] as c
 export class DocumentsController {
   constructor(
     private readonly db: TenantDb,
-    private readonly clock: DunningClock,
+    private readonly clock: Clock,
   ) {}
 
   @Get('customers/:id/documents')

@@ -14,16 +14,12 @@ import { DunningSettingsService } from '../settings/dunning-settings.service.js'
 import { DunningSetupService } from '../settings/dunning-setup.service.js';
 import { CustomerDunningController } from '../state/customer-dunning.controller.js';
 import { CustomerDunningService } from '../state/customer-dunning.service.js';
-import { DunningClock } from '../run/dunning-clock.js';
-import { TenantToday } from './tenant-today.service.js';
 
 /** Settings, scenarios, templates, reference rates and penalties, customers' dunning settings. */
 @Module({
   imports: [ReceivablesModule],
   controllers: [DunningSettingsController, ScenarioController, TemplateController, PenaltyController, CustomerDunningController],
   providers: [
-    DunningClock,
-    TenantToday,
     DunningSetupService,
     DunningSettingsService,
     ReferenceRateService,
@@ -35,8 +31,6 @@ import { TenantToday } from './tenant-today.service.js';
     CustomerDunningService,
   ],
   exports: [
-    DunningClock,
-    TenantToday,
     DunningSetupService,
     DunningSettingsService,
     ReferenceRateService,

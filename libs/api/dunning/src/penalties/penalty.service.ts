@@ -3,7 +3,7 @@ import { ConflictError, TenantDb, ValidationFailed } from '@encours/api-core';
 import { computeCustomerPenalties, fromMinor, isCalendarDate, toMinor, type CustomerPenaltyInvoice } from '@encours/domain';
 import { assertInPortfolio, Customer } from '@encours/receivables';
 import type { EntityManager } from 'typeorm';
-import { TenantToday } from '../config/tenant-today.service.js';
+import { TenantToday } from '@encours/api-core';
 import type { PenaltyRegime } from '../state/customer-dunning.entity.js';
 import type { CustomerPenaltiesDto, PenaltyLineDto } from './penalty.dto.js';
 import { penaltyRegimeFor, yearsBefore } from './penalty-regime.js';

@@ -13,7 +13,7 @@ import {
 import { amountProblem, fromMinor, toMinor, type Minor } from '@encours/domain';
 import { assertInPortfolio, Customer, portfolioOwner, TimelineService } from '@encours/receivables';
 import { In } from 'typeorm';
-import { TenantToday } from '../config/tenant-today.service.js';
+import { TenantToday } from '@encours/api-core';
 import { checkInvoices } from '../promises/commitment-invoices.js';
 import { money } from '../promises/commitment-rules.js';
 import type { CancelCommitmentDto } from '../promises/promise.dto.js';

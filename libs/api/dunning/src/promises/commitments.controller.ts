@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Access, TenantDb } from '@encours/api-core';
-import { TenantToday } from '../config/tenant-today.service.js';
+import { TenantToday } from '@encours/api-core';
 import { CommitmentTracker } from './commitment-tracker.service.js';
 
 export class EvaluationDto {

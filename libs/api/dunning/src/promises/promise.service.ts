@@ -14,7 +14,7 @@ import {
 import { addDays, amountProblem, fromMinor, toMinor, type CalendarDate, type Minor } from '@encours/domain';
 import { assertInPortfolio, Customer, CustomerContact, portfolioOwner, TimelineService } from '@encours/receivables';
 import { In } from 'typeorm';
-import { TenantToday } from '../config/tenant-today.service.js';
+import { TenantToday } from '@encours/api-core';
 import { checkInvoices } from './commitment-invoices.js';
 import { keptRate, money, numericToMinor, oneYearAfter } from './commitment-rules.js';
 import type {

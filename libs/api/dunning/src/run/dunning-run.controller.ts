@@ -22,7 +22,7 @@ import {
 } from '@encours/api-core';
 import { ActionDto, ActionQuery, PreviewDto, PreviewQuery, RunDto, RunOutcomeDto } from './run.dto.js';
 import { DeliveryService } from './delivery.service.js';
-import { DunningClock } from './dunning-clock.js';
+import { Clock } from '@encours/api-core';
 import { DunningRunService } from './dunning-run.service.js';
 
 const READERS = ['admin', 'credit_manager', 'collector'] as const;
@@ -58,7 +58,7 @@ export class DunningRunController {
     private readonly db: TenantDb,
     private readonly runs: DunningRunService,
     private readonly delivery: DeliveryService,
-    private readonly clock: DunningClock,
+    private readonly clock: Clock,
   ) {}
 
   @Post('runs')

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { CommitmentTracker } from '../promises/commitment-tracker.service.js';
 import { DunningSetupService } from '../settings/dunning-setup.service.js';
 import { DeliveryService, type DeliveryCounts } from './delivery.service.js';
-import { DunningClock } from './dunning-clock.js';
+import { Clock } from '@encours/api-core';
 import { RunPlannerService, type PlannedStep } from './run-planner.service.js';
 
 export const DUNNING_RUN_JOB = 'dunning.daily-run';
@@ -44,7 +44,7 @@ export class DunningRunService {
     private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
     private readonly config: AppConfig,
-    private readonly clock: DunningClock,
+    private readonly clock: Clock,
     private readonly setup: DunningSetupService,
     private readonly planner: RunPlannerService,
     private readonly delivery: DeliveryService,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, TenantDb, ValidationFailed, type FieldError } from '@encours/api-core';
 import { assertInPortfolio, Customer } from '@encours/receivables';
-import { TenantToday } from '../config/tenant-today.service.js';
+import { TenantToday } from '@encours/api-core';
 import { renderLetterPdf } from '../documents/pdf.js';
 import { MergeContextBuilder } from '../merge/merge-context.builder.js';
 import { DunningSetupService } from '../settings/dunning-setup.service.js';

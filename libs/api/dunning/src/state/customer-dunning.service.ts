@@ -3,7 +3,7 @@ import { RequestContext, TenantDb, ValidationFailed, type FieldError } from '@en
 import { isCalendarDate } from '@encours/domain';
 import { assertInPortfolio, Customer, TimelineService, type TimelineEntry } from '@encours/receivables';
 import type { EntityManager } from 'typeorm';
-import { TenantToday } from '../config/tenant-today.service.js';
+import { TenantToday } from '@encours/api-core';
 import { penaltyRegimeFor } from '../penalties/penalty-regime.js';
 import { trimZeros } from '../penalties/penalty.service.js';
 import { ScenarioResolver } from '../scenarios/scenario-resolver.service.js';

@@ -10,8 +10,8 @@ import {
 } from '@encours/api-core';
 import { taskPriority, type CalendarDate } from '@encours/domain';
 import { assertInPortfolio, Customer, CustomerContact, TimelineService } from '@encours/receivables';
-import { TenantToday } from '../config/tenant-today.service.js';
-import { DunningClock } from '../run/dunning-clock.js';
+import { TenantToday } from '@encours/api-core';
+import { Clock } from '@encours/api-core';
 import { DeliveryService } from '../run/delivery.service.js';
 import { DunningAction } from '../run/run.entities.js';
 import { DunningTask } from './dunning-task.entity.js';
@@ -58,7 +58,7 @@ const OUTCOME_LABEL: Record<string, string> = {
 export class WorklistService {
   constructor(
     private readonly db: TenantDb,
-    private readonly clock: DunningClock,
+    private readonly clock: Clock,
     private readonly tenantToday: TenantToday,
     private readonly timeline: TimelineService,
     private readonly delivery: DeliveryService,

@@ -1,16 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import type { CalendarDate } from '@encours/domain';
+import { today, type CalendarDate } from '@encours/domain';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DunningClock } from '../run/dunning-clock.js';
 
 /**
- * "Now" and a tenant's "today" (in its time zone) on the dunning module's one clock,
- * `DunningClock`, which tests move with `travelTo`. Every service of the module asks here.
+ * The platform's one clock. Production reads the system time; tests and the demo move it
+ * (`travelTo`) to walk through simulated days (a dunning scenario, limit reviews...) without waiting.
+ * Every module asks it (or `TenantToday`) for "now", never `new Date()` for business time.
  */
+@Injectable()
+export class Clock {
+  private fixed: Date | null = null;
+
+  now(): Date {
+    return this.fixed ? new Date(this.fixed) : new Date();
+  }
+
+  today(timeZone: string): CalendarDate {
+    return today(timeZone, this.now());
+  }
+
+  /** Test helper: freezes the clock at this instant (null: back to the system time). */
+  travelTo(at: Date | null): void {
+    this.fixed = at ? new Date(at) : null;
+  }
+}
+
+/** "Now" and a tenant's "today" (in its time zone) on the platform `Clock`. */
 @Injectable()
 export class TenantToday {
   constructor(
-    private readonly clock: DunningClock,
+    private readonly clock: Clock,
     private readonly dataSource: DataSource,
   ) {}
 
