@@ -12,3 +12,8 @@ export * from './alerts/risk-alerts.service.js';
 export * from './checks/credit-check.entity.js';
 export * from './prediction/prediction.entities.js';
 export * from './exposure/exposure.service.js';
+export * from './score/score.module.js';
+export * from './score/score.service.js';
+export * from './limits/limits.module.js';
+export * from './checks/credit-checks.module.js';
+export * from './prediction/prediction.module.js';

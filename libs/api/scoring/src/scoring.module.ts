@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CreditChecksModule } from './checks/credit-checks.module.js';
+import { LimitsModule } from './limits/limits.module.js';
+import { PredictionModule } from './prediction/prediction.module.js';
+import { ScoreModule } from './score/score.module.js';
 import { ScoringCoreModule } from './scoring-core.module.js';
 
 /**
@@ -7,7 +11,7 @@ import { ScoringCoreModule } from './scoring-core.module.js';
  * and payment-date predictions.
  */
 @Module({
-  imports: [ScoringCoreModule],
-  exports: [ScoringCoreModule],
+  imports: [ScoringCoreModule, ScoreModule, LimitsModule, CreditChecksModule, PredictionModule],
+  exports: [ScoringCoreModule, ScoreModule, LimitsModule, CreditChecksModule, PredictionModule],
 })
 export class ScoringModule {}

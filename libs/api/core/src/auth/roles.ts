@@ -15,6 +15,7 @@ export const API_SCOPES = {
   'receivables:write': 'Create and change customers and open items one by one',
   'credit-checks:write': 'Ask for a credit decision from order entry',
   'scoring:read': 'Read risk grades, credit limits and payment predictions',
+  'scoring:write': 'Push external ratings, credit limits and open orders from a provider or the ERP',
   'dunning:read': 'Read dunning state, promises and payment plans',
   'dunning:write': 'Record promises to pay, payment plans and dunning holds from a CRM or ERP',
   'webhooks:manage': 'Manage webhook subscriptions',
