@@ -1862,7 +1862,7 @@ export interface components {
              *       "receivables:read"
              *     ]
              */
-            scopes: ("tenant:read" | "imports:write" | "receivables:read" | "receivables:write" | "credit-checks:write" | "scoring:read" | "dunning:read" | "dunning:write" | "webhooks:manage")[];
+            scopes: ("tenant:read" | "imports:write" | "receivables:read" | "receivables:write" | "credit-checks:write" | "scoring:read" | "scoring:write" | "dunning:read" | "dunning:write" | "webhooks:manage")[];
             /**
              * Format: date
              * @description Last day the key is valid
