@@ -14,8 +14,8 @@
  *        - `segments`: the customer's segment is in the list;
  *        - `businessUnitIds`: the customer's business unit is in the list;
  *        - `countries`: the customer's country is in the list;
- *        - `riskGrades`: IGNORED for now — customers carry no risk grade until the scoring module
- *          exists; the criterion is stored and validated, and will be added here then;
+ *        - `riskGrades`: the customer's current risk grade (`customer_score.grade`, kept by the
+ *          scoring module) is in the list; a customer not scored yet matches no `riskGrades` rule;
  *   3. else the tenant's default scenario (its own `match` is not used).
  * A tenant without a default scenario (never: DunningSetupService creates one) gets NULL ids.
  *
@@ -32,14 +32,17 @@ export function scenarioAssignmentSql(): string {
              CASE WHEN jsonb_typeof(s.match -> 'businessUnitIds') = 'array' AND jsonb_array_length(s.match -> 'businessUnitIds') > 0
                   THEN ARRAY(SELECT jsonb_array_elements_text(s.match -> 'businessUnitIds'))::uuid[] END AS business_unit_ids,
              CASE WHEN jsonb_typeof(s.match -> 'countries') = 'array' AND jsonb_array_length(s.match -> 'countries') > 0
-                  THEN ARRAY(SELECT jsonb_array_elements_text(s.match -> 'countries')) END AS countries
+                  THEN ARRAY(SELECT jsonb_array_elements_text(s.match -> 'countries')) END AS countries,
+             CASE WHEN jsonb_typeof(s.match -> 'riskGrades') = 'array' AND jsonb_array_length(s.match -> 'riskGrades') > 0
+                  THEN ARRAY(SELECT jsonb_array_elements_text(s.match -> 'riskGrades')) END AS risk_grades
         FROM dunning_scenario s
        WHERE s.tenant_id = $1::uuid AND s.active AND NOT s.is_default
     ),
     -- A scenario without any criterion applies only to the customers assigned to it explicitly
     -- (otherwise a former default, or a new scenario without rules, would take every customer).
     scenario_rule_set AS MATERIALIZED (
-      SELECT * FROM scenario_rule WHERE segments IS NOT NULL OR business_unit_ids IS NOT NULL OR countries IS NOT NULL
+      SELECT * FROM scenario_rule
+       WHERE segments IS NOT NULL OR business_unit_ids IS NOT NULL OR countries IS NOT NULL OR risk_grades IS NOT NULL
     ),
     default_scenario AS MATERIALIZED (
       SELECT id FROM dunning_scenario WHERE tenant_id = $1::uuid AND is_default LIMIT 1
@@ -53,12 +56,14 @@ export function scenarioAssignmentSql(): string {
     SELECT c.id AS customer_id, coalesce(ex.scenario_id, rule.id, (SELECT id FROM default_scenario)) AS scenario_id
       FROM customer c
       LEFT JOIN explicit_scenario ex ON ex.customer_id = c.id
+      LEFT JOIN customer_score cs ON cs.tenant_id = c.tenant_id AND cs.customer_id = c.id
       LEFT JOIN LATERAL (
         SELECT r.id FROM scenario_rule_set r
          WHERE ex.scenario_id IS NULL
            AND (r.segments IS NULL OR c.segment = ANY (r.segments))
            AND (r.business_unit_ids IS NULL OR c.business_unit_id = ANY (r.business_unit_ids))
            AND (r.countries IS NULL OR c.country = ANY (r.countries))
+           AND (r.risk_grades IS NULL OR cs.grade::text = ANY (r.risk_grades))
          ORDER BY r.priority, r.name, r.id
          LIMIT 1
       ) rule ON true

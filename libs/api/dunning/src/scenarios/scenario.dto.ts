@@ -50,7 +50,8 @@ export class ScenarioMatchDto {
     type: [String],
     enum: RISK_GRADES,
     example: [],
-    description: 'Risk grades A (best) to E. Stored, but not used for assignment until the scoring module grades customers.',
+    description:
+      "Risk grades A (best) to E: the customer's current grade (scoring) is in the list; a customer not scored yet does not match (any when empty)",
   })
   @Present()
   @Transform(upperEach)

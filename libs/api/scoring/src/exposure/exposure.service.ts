@@ -51,36 +51,38 @@ export class ExposureService {
   ): Promise<Map<string, Exposure>> {
     const ids = customers?.map((c) => c.id) ?? null;
     const wanted = customers?.map((c) => c.currency ?? null) ?? null;
+    // Two statement shapes (some customers / every customer) rather than `$2 IS NULL OR ...`, which
+    // keeps the planner from using the customer index for one customer and from hashing for all.
+    const only = (col: string) => (ids ? ` AND ${col} = ANY ($3::uuid[])` : '');
     const rows: Row[] = await m.query(
       `WITH target AS (
-         SELECT c.id AS customer_id, coalesce(w.currency, l.currency, c.currency)::text AS target
+         SELECT c.id AS customer_id, coalesce(${ids ? 'w.currency, ' : ''}l.currency, c.currency)::text AS target
            FROM customer c
-           LEFT JOIN unnest($2::uuid[], $3::text[]) AS w(id, currency) ON w.id = c.id
+           ${ids ? 'JOIN unnest($3::uuid[], $4::text[]) AS w(id, currency) ON w.id = c.id' : ''}
            LEFT JOIN credit_limit l ON l.tenant_id = c.tenant_id AND l.customer_id = c.id AND l.status = 'active'
-          WHERE c.tenant_id = $1 AND ($2::uuid[] IS NULL OR c.id = ANY ($2::uuid[]))
-       ), items AS (
+          WHERE c.tenant_id = $1
+       ), flows AS (
          SELECT i.customer_id, i.currency::text AS currency,
                 sum(CASE WHEN i.kind = 'invoice' THEN i.open_amount ELSE -i.open_amount END) AS receivables,
-                sum(CASE WHEN i.kind = 'invoice' AND i.due_date < $4::date THEN i.open_amount ELSE 0 END) AS overdue,
-                min(CASE WHEN i.kind = 'invoice' AND i.due_date < $4::date THEN i.due_date END) AS oldest_due
+                0::numeric AS orders,
+                sum(CASE WHEN i.kind = 'invoice' AND i.due_date < $2::date THEN i.open_amount ELSE 0 END) AS overdue,
+                min(CASE WHEN i.kind = 'invoice' AND i.due_date < $2::date THEN i.due_date END) AS oldest_due
            FROM receivable_item i
-          WHERE i.tenant_id = $1 AND i.status IN ('open', 'partially_paid')
-            AND ($2::uuid[] IS NULL OR i.customer_id = ANY ($2::uuid[]))
+          WHERE i.tenant_id = $1 AND i.status IN ('open', 'partially_paid')${only('i.customer_id')}
           GROUP BY 1, 2
-       ), orders AS (
-         SELECT o.customer_id, o.currency::text AS currency, sum(o.amount) AS orders
+         UNION ALL
+         SELECT o.customer_id, o.currency::text, 0, sum(o.amount), 0, NULL
            FROM open_order o
-          WHERE o.tenant_id = $1 AND o.closed_at IS NULL
-            AND ($2::uuid[] IS NULL OR o.customer_id = ANY ($2::uuid[]))
+          WHERE o.tenant_id = $1 AND o.closed_at IS NULL${only('o.customer_id')}
           GROUP BY 1, 2
        )
-       SELECT t.customer_id, t.target, coalesce(i.currency, o.currency) AS currency,
-              coalesce(i.receivables, 0)::text AS receivables, coalesce(o.orders, 0)::text AS orders,
-              coalesce(i.overdue, 0)::text AS overdue, i.oldest_due::text AS oldest_due
+       SELECT t.customer_id, t.target, f.currency,
+              coalesce(sum(f.receivables), 0)::text AS receivables, coalesce(sum(f.orders), 0)::text AS orders,
+              coalesce(sum(f.overdue), 0)::text AS overdue, min(f.oldest_due)::text AS oldest_due
          FROM target t
-         LEFT JOIN (items i FULL JOIN orders o ON o.customer_id = i.customer_id AND o.currency = i.currency)
-           ON coalesce(i.customer_id, o.customer_id) = t.customer_id`,
-      [tenantId, ids, wanted, today],
+         LEFT JOIN flows f ON f.customer_id = t.customer_id
+        GROUP BY 1, 2, 3`,
+      ids ? [tenantId, today, ids, wanted] : [tenantId, today],
     );
     const rates = await this.rates(m, tenantId, today, rows);
     const out = new Map<string, Exposure>();

@@ -1,26 +1,11 @@
 import { TenantEntity } from '@encours/api-core';
 import { Check, Column, Entity, Index } from 'typeorm';
+import { SCORE_GRADES, type ScoreFactor, type ScoreGrade } from '@encours/domain';
 
-export const GRADES = ['A', 'B', 'C', 'D', 'E'] as const;
-export type Grade = (typeof GRADES)[number];
-
-/** One factor of a score, as explained to the user. */
-export interface ScoreFactor {
-  /** `daysLate`, `lateTrend`, `lateShare`, `brokenPromises`, `disputes`, `overdueRatio`, `limitUsage`, `externalScore`. */
-  key: string;
-  /** The measured input (days, percent, count...), as shown. */
-  value: number | null;
-  /** 0 (worst) to 100 (best). */
-  points: number | null;
-  /** Normalised weight among the factors present (0-1). */
-  weight: number;
-  /** Points of the final score this factor brings (weight x points). */
-  contribution: number;
-  /** Points this factor costs against a perfect score (weight x (100 - points)). */
-  impact: number;
-  /** False when the input is unknown (no history, no limit...): the factor is left out. */
-  available: boolean;
-}
+export const GRADES = SCORE_GRADES;
+export type Grade = ScoreGrade;
+/** One factor of a score, as explained to the user (see `computeScore` in @encours/domain). */
+export type { ScoreFactor };
 
 /** The current score of a customer (one row per scored customer). */
 @Entity('customer_score')
