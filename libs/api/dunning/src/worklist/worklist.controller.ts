@@ -69,7 +69,7 @@ export class WorklistController {
   @ApiOperation({
     summary: "Today's tasks, most important first",
     description:
-      "Open tasks due today or earlier (calls, validations of reminders, letters to post, formal notices to send by registered mail, broken promises, breached plans, failed sends), ordered by a priority of 0-100 weighing the overdue amount (log scale, 50 points), the days late of the oldest invoice (35), the risk (15: broken promises in the last 12 months) and the days the task has waited (up to 10). `assignee=me` (default) shows the caller's tasks and the unassigned ones; sales only see their own customers' tasks.",
+      "Open tasks due today or earlier (calls, validations of reminders, letters to post, formal notices to send by registered mail, broken promises, breached plans, failed sends), ordered by a priority of 0-100 weighing the overdue amount (log scale, 50 points), the days late of the oldest invoice (35), the risk (15 × risk 0-1, where risk = 1 − (1 − promises) × (1 − late): promises = 0.5 per promise broken in the last 12 months, up to 1; late = the open-amount-weighted mean late probability of the customer's open invoices from the payment predictions, 0 when none) and the days the task has waited (up to 10). `assignee=me` (default) shows the caller's tasks and the unassigned ones; sales only see their own customers' tasks.",
   })
   @ApiPageResponse(WorklistItemDto)
   @ApiBadRequestResponse({ type: Problem })

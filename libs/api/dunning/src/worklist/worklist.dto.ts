@@ -64,6 +64,14 @@ export class WorklistItemDto {
   @ApiProperty({ type: String, example: 'formal_notice', nullable: true }) action: string | null;
   @ApiPropertyOptional({ example: 1, description: 'Broken promises of the customer in the last 12 months' })
   brokenPromises: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 0.62,
+    description:
+      "Mean late probability of the customer's open undisputed invoices (payment predictions), weighted by open amount; null when none is predicted",
+  })
+  lateProbability: number | null;
   @ApiProperty({ type: String, nullable: true }) outcome: string | null;
   @ApiProperty({ type: String, nullable: true }) comment: string | null;
 }

@@ -8,7 +8,7 @@ import {
   type Page,
   type TenantTx,
 } from '@encours/api-core';
-import { taskPriority, type CalendarDate } from '@encours/domain';
+import { customerRisk, taskPriority, type CalendarDate } from '@encours/domain';
 import { assertInPortfolio, Customer, CustomerContact, TimelineService } from '@encours/receivables';
 import { TenantToday } from '@encours/api-core';
 import { Clock } from '@encours/api-core';
@@ -37,6 +37,7 @@ interface Row {
   overdue: string;
   days_late: number | null;
   broken_promises: number;
+  late_probability: string | null;
 }
 
 const OUTCOME_LABEL: Record<string, string> = {
@@ -50,7 +51,8 @@ const OUTCOME_LABEL: Record<string, string> = {
 
 /**
  * The collector's worklist: today's open tasks (calls, validations, letters to post, formal
- * notices to send, broken promises...), ordered by priority (amount, days late, risk), and what a
+ * notices to send, broken promises...), ordered by priority (amount, days late, risk: broken promises and the
+ * predicted late payment of the customer's open invoices, see `customerRisk`), and what a
  * collector does with them: done (a call's outcome goes on the timeline), postponed, reassigned,
  * and for a validation, approved (the reminder is sent at once) or rejected.
  */
@@ -117,17 +119,29 @@ export class WorklistService {
        broken AS (
          SELECT customer_id, count(*)::int AS n FROM promise_to_pay
           WHERE tenant_id = $1 AND status = 'broken' AND decided_on > $2::date - 365 AND customer_id IN (SELECT customer_id FROM tasks)
-          GROUP BY customer_id)
+          GROUP BY customer_id),
+       -- Payment predictions (scoring): mean late probability of the open, undisputed invoices, weighted by open amount.
+       late AS (
+         SELECT p.customer_id,
+                round(sum(p.late_probability * i.open_amount * coalesce(fx.rate, 1))
+                      / nullif(sum(i.open_amount * coalesce(fx.rate, 1)), 0), 4)::text AS late_probability
+           FROM invoice_prediction p
+           JOIN receivable_item i ON i.id = p.item_id AND i.tenant_id = p.tenant_id
+           LEFT JOIN fx ON fx.from_currency = i.currency
+          WHERE p.tenant_id = $1 AND p.customer_id IN (SELECT customer_id FROM tasks) AND i.kind = 'invoice'
+            AND i.status IN ('open', 'partially_paid') AND i.open_amount > 0 AND NOT i.disputed
+          GROUP BY p.customer_id)
        SELECT t.id, t.kind, t.title, t.due_date::text, t.status, t.assignee_id, u.name AS assignee_name, t.action_id,
               a.step_name, a.action, t.outcome, t.comment, c.id AS customer_id, c.name AS customer_name,
               c.external_ref AS customer_ref, c.blocked, coalesce(e.overdue, '0') AS overdue, e.days_late,
-              coalesce(b.n, 0) AS broken_promises
+              coalesce(b.n, 0) AS broken_promises, l.late_probability
          FROM tasks t
          JOIN customer c ON c.id = t.customer_id
          LEFT JOIN app_user u ON u.id = t.assignee_id
          LEFT JOIN dunning_action a ON a.id = t.action_id
          LEFT JOIN exposure e ON e.customer_id = t.customer_id
-         LEFT JOIN broken b ON b.customer_id = t.customer_id`,
+         LEFT JOIN broken b ON b.customer_id = t.customer_id
+         LEFT JOIN late l ON l.customer_id = t.customer_id`,
       params,
     );
     const [{ currency }]: Array<{ currency: string }> = await this.db.dataSource.query(
@@ -135,6 +149,7 @@ export class WorklistService {
       [tenantId],
     );
     const dayNumber = Date.parse(`${day}T00:00:00Z`);
+    const late = (r: Row) => (r.late_probability === null ? null : Number(r.late_probability));
     const items: WorklistItemDto[] = rows.map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -144,7 +159,7 @@ export class WorklistService {
       priority: taskPriority({
         overdue: r.overdue,
         daysLate: Number(r.days_late ?? 0),
-        risk: Math.min(1, r.broken_promises / 2),
+        risk: customerRisk({ brokenPromises: r.broken_promises, lateProbability: late(r) }),
         waitingDays: Math.round((dayNumber - Date.parse(`${r.due_date}T00:00:00Z`)) / 86_400_000),
       }),
       customer: { id: r.customer_id, name: r.customer_name, externalRef: r.customer_ref, blocked: r.blocked },
@@ -157,6 +172,7 @@ export class WorklistService {
       stepName: r.step_name,
       action: r.action,
       brokenPromises: r.broken_promises,
+      lateProbability: late(r),
       outcome: r.outcome,
       comment: r.comment,
     }));

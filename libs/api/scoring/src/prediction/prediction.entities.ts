@@ -21,11 +21,15 @@ export class PredictionModel extends TenantEntity {
   metrics: Record<string, unknown>;
 }
 
+export const PREDICTION_BASES = ['customer', 'segment', 'global', 'due_date'] as const;
+
 /** Predicted payment date and late probability of an open invoice. */
 @Entity('invoice_prediction')
 @Index('uq_invoice_prediction_item', ['tenantId', 'itemId'], { unique: true })
 @Index('ix_invoice_prediction_customer', ['tenantId', 'customerId'])
+@Index('ix_invoice_prediction_date', ['tenantId', 'predictedDate'])
 @Check('ck_invoice_prediction_probability', '"late_probability" >= 0 AND "late_probability" <= 1')
+@Check('ck_invoice_prediction_basis', `"basis" IN ('customer', 'segment', 'global', 'due_date')`)
 export class InvoicePrediction extends TenantEntity {
   @Column({ type: 'uuid' })
   itemId: string;
@@ -45,6 +49,13 @@ export class InvoicePrediction extends TenantEntity {
 
   @Column({ type: 'uuid', nullable: true })
   modelId: string | null;
+
+  /**
+   * What the prediction rests on: the customer's own settled invoices, its segment's, the whole tenant's, or only
+   * the due date (no settled history at all).
+   */
+  @Column({ type: 'varchar', length: 10 })
+  basis: (typeof PREDICTION_BASES)[number];
 
   @Column({ type: 'timestamptz' })
   computedAt: Date;

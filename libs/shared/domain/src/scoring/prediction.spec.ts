@@ -1,6 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { addDays } from '../calendar-date.js';
-import { isPredictedLate, predictPayment, type SettledInvoiceObservation, trainPaymentModel } from './prediction.js';
+import {
+  isPredictedLate,
+  parsePaymentModel,
+  predictOpenInvoice,
+  predictPayment,
+  refreshCustomerLevels,
+  serializePaymentModel,
+  type SettledInvoiceObservation,
+  trainPaymentModel,
+} from './prediction.js';
 
 /** An invoice issued on `issueDate`, due 30 days later, settled after `days` days. */
 function inv(
@@ -122,3 +131,109 @@ describe('trainPaymentModel / predictPayment', () => {
     expect(p.probabilityLate).toBeLessThanOrEqual(1);
   });
 });
+
+describe('refreshCustomerLevels', () => {
+  const history = [...series('slow', 12, () => 45), ...series('fast', 12, () => 10), ...series('mid', 6, () => 25)];
+
+  it('gives the same levels as a full training when nothing changed', () => {
+    const model = trainPaymentModel(history);
+    const refreshed = refreshCustomerLevels(
+      model,
+      history.filter((h) => h.customerId === 'fast'),
+    );
+    expect(refreshed).toEqual(model);
+  });
+
+  it("moves only the named customers' levels with their new settlements, keeping the tenant-wide parts", () => {
+    const model = trainPaymentModel(history);
+    // 'fast' settled six more invoices, 50 days each (weekly from 2024-03-25).
+    const fastNow = [
+      ...series('fast', 12, () => 10),
+      ...series('fast', 6, () => 50).map((x) => ({
+        ...x,
+        issueDate: addDays(x.issueDate, 84),
+        dueDate: addDays(x.dueDate, 84),
+        settledDate: addDays(x.settledDate, 84),
+      })),
+    ];
+    const refreshed = refreshCustomerLevels(model, fastNow);
+    expect(refreshed.coefficients).toEqual(model.coefficients);
+    expect(refreshed.globalLevel).toBe(model.globalLevel);
+    expect(refreshed.residualSd).toBe(model.residualSd);
+    expect(refreshed.customerLevels.slow).toEqual(model.customerLevels.slow);
+    expect(refreshed.customerLevels.fast.invoiceCount).toBe(18);
+    expect(refreshed.trainCount).toBe(model.trainCount + 6);
+    expect(predictPayment(refreshed, open('fast')).daysToSettle).toBeGreaterThanOrEqual(25);
+    // A customer first seen gets a level of its own.
+    expect(
+      refreshCustomerLevels(
+        model,
+        series('new', 3, () => 60),
+      ).customerLevels.new.invoiceCount,
+    ).toBe(3);
+  });
+});
+
+describe('predictOpenInvoice (an invoice still open on asOf)', () => {
+  const model = trainPaymentModel([
+    ...series('slow', 12, (i) => 40 + ((i * 5) % 11)),
+    ...series('fast', 12, (i) => 6 + ((i * 3) % 9)),
+  ]);
+
+  it('is the plain prediction for a fresh invoice', () => {
+    for (const id of ['slow', 'fast']) {
+      const plain = predictPayment(model, open(id));
+      const p = predictOpenInvoice(model, open(id), '2024-09-02');
+      expect(Math.abs(daysOf(p.predictedDate) - daysOf(plain.predictedDate))).toBeLessThanOrEqual(1);
+      expect(p.probabilityLate).toBeCloseTo(plain.probabilityLate, 2);
+      expect(p.basis).toBe('customer');
+      expect(p.daysFromDue).toBe(p.daysToSettle - 30);
+    }
+  });
+
+  it('never predicts a day already gone, and an overdue invoice is late for sure', () => {
+    // A punctual payer's invoice, 20 days past due on 2024-10-22 and still open.
+    const p = predictOpenInvoice(model, open('fast'), '2024-10-22');
+    expect(p.predictedDate >= '2024-10-22').toBe(true);
+    expect(p.probabilityLate).toBe(1);
+    expect(p.daysLate).toBeGreaterThanOrEqual(20);
+    // Before its due date, not yet paid although it usually pays in 10 days: more likely late than at issue.
+    const waiting = predictOpenInvoice(model, open('fast'), '2024-09-25');
+    expect(waiting.predictedDate >= '2024-09-25').toBe(true);
+    expect(waiting.probabilityLate).toBeGreaterThan(predictOpenInvoice(model, open('fast'), '2024-09-02').probabilityLate);
+  });
+
+  it('says where the prediction comes from: customer, segment, global, or only the due date', () => {
+    expect(predictOpenInvoice(model, open('nobody', { segment: 'FR' }), '2024-09-02').basis).toBe('segment');
+    expect(predictOpenInvoice(model, open('nobody', { segment: 'XX' }), '2024-09-02').basis).toBe('global');
+    const none = trainPaymentModel([]);
+    expect(predictOpenInvoice(none, open('who'), '2024-09-02')).toEqual({
+      predictedDate: '2024-10-02',
+      daysToSettle: 30,
+      daysLate: 0,
+      daysFromDue: 0,
+      probabilityLate: 0.5,
+      basis: 'due_date',
+    });
+    expect(predictOpenInvoice(none, open('who'), '2024-10-12')).toMatchObject({
+      predictedDate: '2024-10-12',
+      daysLate: 10,
+      probabilityLate: 1,
+    });
+  });
+});
+
+describe('serializePaymentModel / parsePaymentModel', () => {
+  it('round-trips through JSON and refuses what is not a model', () => {
+    const model = trainPaymentModel([...series('a', 5, () => 20), ...series('b', 3, () => 40, { segment: 'DE' })]);
+    const back = parsePaymentModel(JSON.parse(JSON.stringify(serializePaymentModel(model))));
+    expect(back).toEqual(model);
+    expect(predictPayment(back, open('a'))).toEqual(predictPayment(model, open('a')));
+    expect(() => parsePaymentModel({ ...serializePaymentModel(model), residualSd: 'x' })).toThrow(/residualSd/);
+    expect(() => parsePaymentModel(null)).toThrow(/payment model/);
+  });
+});
+
+function daysOf(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+}

@@ -126,6 +126,42 @@ function mean(xs: number[]): number {
   return xs.reduce((s, x) => s + x, 0) / xs.length;
 }
 
+interface LevelRow {
+  index: number;
+  segment: string | null;
+  settledDate: CalendarDate;
+  issueDate: CalendarDate;
+}
+
+/**
+ * Step 3 of the training for one customer: the recency-weighted mean of its residuals, shrunk toward its segment
+ * (else the global level); also the sum of squared residuals around that level (for the tenant's spread).
+ */
+function fitCustomerLevel<R extends LevelRow>(
+  customerRows: readonly R[],
+  residual: (r: R) => number,
+  params: PredictionHyperParameters,
+  segmentLevels: Record<string, number>,
+  globalLevel: number,
+): { level: CustomerLevel; squares: number } {
+  const rows = [...customerRows].sort(
+    (a, b) => a.settledDate.localeCompare(b.settledDate) || a.issueDate.localeCompare(b.issueDate) || a.index - b.index,
+  );
+  const n = rows.length;
+  const w = rows.map((_, i) => Math.pow(0.5, (n - 1 - i) / params.halfLifeInvoices));
+  const sw = w.reduce((s, v) => s + v, 0);
+  const sw2 = w.reduce((s, v) => s + v * v, 0);
+  const own = rows.reduce((s, r, i) => s + w[i] * residual(r), 0) / sw;
+  const effectiveCount = (sw * sw) / sw2;
+  // The customer's segment: the one of its latest invoice carrying one.
+  const segment = [...rows].reverse().find((r) => r.segment !== null)?.segment ?? null;
+  const prior = segment !== null && segment in segmentLevels ? segmentLevels[segment] : globalLevel;
+  const level = (effectiveCount * own + params.customerShrinkage * prior) / (effectiveCount + params.customerShrinkage);
+  let squares = 0;
+  for (const r of rows) squares += (residual(r) - level) ** 2;
+  return { level: { segment, level, effectiveCount, invoiceCount: n }, squares };
+}
+
 export function trainPaymentModel(
   invoices: readonly SettledInvoiceObservation[],
   options: { asOf?: CalendarDate; params?: Partial<PredictionHyperParameters> } = {},
@@ -194,21 +230,10 @@ export function trainPaymentModel(
   const customerLevels: Record<string, CustomerLevel> = {};
   let sq = 0;
   for (const id of customers) {
-    const rows = [...(byCustomer.get(id) ?? [])].sort(
-      (a, b) => a.settledDate.localeCompare(b.settledDate) || a.issueDate.localeCompare(b.issueDate) || a.index - b.index,
-    );
-    const n = rows.length;
-    const w = rows.map((_, i) => Math.pow(0.5, (n - 1 - i) / params.halfLifeInvoices));
-    const sw = w.reduce((s, v) => s + v, 0);
-    const sw2 = w.reduce((s, v) => s + v * v, 0);
-    const own = rows.reduce((s, r, i) => s + w[i] * residual(r), 0) / sw;
-    const effectiveCount = (sw * sw) / sw2;
-    // The customer's segment: the one of its latest invoice carrying one.
-    const segment = [...rows].reverse().find((r) => r.segment !== null)?.segment ?? null;
-    const prior = segment !== null && segment in segmentLevels ? segmentLevels[segment] : globalLevel;
-    const level = (effectiveCount * own + params.customerShrinkage * prior) / (effectiveCount + params.customerShrinkage);
-    customerLevels[id] = { segment, level, effectiveCount, invoiceCount: n };
-    for (const r of rows) sq += (residual(r) - level) ** 2;
+    const rows = byCustomer.get(id) ?? [];
+    const fitted = fitCustomerLevel(rows, residual, params, segmentLevels, globalLevel);
+    customerLevels[id] = fitted.level;
+    sq += fitted.squares;
   }
   const residualSd = train.length > 1 ? Math.sqrt(sq / (train.length - 1)) : 10;
 
@@ -255,4 +280,164 @@ export function predictPayment(model: PaymentModel, invoice: OpenInvoiceFeatures
 
 export function isPredictedLate(p: PaymentPrediction): boolean {
   return p.probabilityLate >= 0.5;
+}
+
+/**
+ * The model with the levels of some customers learnt again from their settled invoices (`invoices`: the WHOLE
+ * settled history to learn from for each customer named in it), keeping the tenant-wide parts (coefficients,
+ * segment and global levels, residual spread) of the last training: what a customer's new settlements change
+ * between two trainings. Other customers keep their levels. Pure: returns a new model.
+ */
+export function refreshCustomerLevels(model: PaymentModel, invoices: readonly SettledInvoiceObservation[]): PaymentModel {
+  const { disputed, electronic, logAmount } = model.coefficients;
+  const beta = [disputed, electronic, logAmount];
+  const byCustomer = new Map<string, Array<LevelRow & { x: number[]; y: number }>>();
+  invoices.forEach((inv, index) => {
+    if (model.asOf !== null && !(inv.settledDate < model.asOf)) return;
+    const row = {
+      index,
+      segment: inv.segment ?? null,
+      settledDate: inv.settledDate,
+      issueDate: inv.issueDate,
+      x: features(inv),
+      y: daysBetween(inv.issueDate, inv.settledDate),
+    };
+    const list = byCustomer.get(inv.customerId);
+    if (list) list.push(row);
+    else byCustomer.set(inv.customerId, [row]);
+  });
+  const customerLevels = { ...model.customerLevels };
+  let trainCount = model.trainCount;
+  for (const id of [...byCustomer.keys()].sort()) {
+    const rows = byCustomer.get(id) ?? [];
+    const residual = (r: (typeof rows)[number]) => r.y - r.x.reduce((s, v, j) => s + v * beta[j], 0);
+    trainCount += rows.length - (Object.hasOwn(customerLevels, id) ? customerLevels[id].invoiceCount : 0);
+    customerLevels[id] = fitCustomerLevel(rows, residual, model.params, model.segmentLevels, model.globalLevel).level;
+  }
+  return { ...model, trainCount, customerLevels };
+}
+
+/** Where an open invoice's prediction comes from, from the most to the least specific. */
+export type PredictionBasis = 'customer' | 'segment' | 'global' | 'due_date';
+
+export interface OpenInvoicePrediction extends PaymentPrediction {
+  /** Predicted days after the due date, negative when predicted early (the signed `daysLate`). */
+  daysFromDue: number;
+  basis: PredictionBasis;
+}
+
+/** The logistic survival function P(T > x), without overflow. */
+function survival(x: number, location: number, scale: number): number {
+  return 1 / (1 + Math.exp(Math.min(700, (x - location) / scale)));
+}
+
+/**
+ * The prediction for an invoice still OPEN on `asOf`: the model's settlement-time distribution (logistic around
+ * `predictPayment`'s expected days-to-settle, same spread) conditioned on "not settled before `asOf`".
+ * - predicted date = issue date + E[days-to-settle | not settled before asOf]. For a logistic of location μ and
+ *   scale s, with u = (asOf − issue) − ½: E[T | T > u] = u + s·(1 + e^z)·ln(1 + e^−z), z = (u − μ)/s. Long before
+ *   μ this is μ (the unconditional prediction); once μ has passed unpaid, the date moves forward with time and is
+ *   never before asOf.
+ * - late probability = P(T > term + ½ | T > u): 1 once the invoice is past its due date (it IS late),
+ *   else S(term + ½) / S(u), which is the unconditional probability while S(u) ≈ 1.
+ * - With no settled history at all (an untrained model): the due date (or asOf when past it), probability 0.5
+ *   before the due date (nothing known), 1 after it; basis `due_date`.
+ */
+export function predictOpenInvoice(model: PaymentModel, invoice: OpenInvoiceFeatures, asOf: CalendarDate): OpenInvoicePrediction {
+  const term = daysBetween(invoice.issueDate, invoice.dueDate);
+  const elapsed = daysBetween(invoice.issueDate, asOf);
+  const overdue = asOf > invoice.dueDate;
+  if (model.trainCount === 0) {
+    const predictedDate = overdue ? asOf : invoice.dueDate;
+    const daysFromDue = daysBetween(invoice.dueDate, predictedDate);
+    return {
+      predictedDate,
+      daysToSettle: daysBetween(invoice.issueDate, predictedDate),
+      daysLate: Math.max(0, daysFromDue),
+      daysFromDue,
+      probabilityLate: overdue ? 1 : 0.5,
+      basis: 'due_date',
+    };
+  }
+  const x = features(invoice);
+  const { disputed, electronic, logAmount } = model.coefficients;
+  const customer = Object.hasOwn(model.customerLevels, invoice.customerId) ? model.customerLevels[invoice.customerId] : undefined;
+  const segment = invoice.segment ?? customer?.segment ?? null;
+  const segmentKnown = segment !== null && Object.hasOwn(model.segmentLevels, segment);
+  const level = customer?.level ?? (segmentKnown ? model.segmentLevels[segment] : model.globalLevel);
+  const basis: PredictionBasis = customer ? 'customer' : segmentKnown ? 'segment' : 'global';
+  const mu = Math.max(0, level + disputed * x[0] + electronic * x[1] + logAmount * x[2]);
+  const nEff = customer?.effectiveCount ?? 0;
+  const sd = model.residualSd * Math.sqrt(1 + 1 / Math.max(nEff, 1));
+  const scale = (sd * Math.sqrt(3)) / Math.PI;
+
+  const u = elapsed - 0.5;
+  const z = (u - mu) / scale;
+  // (1 + e^z)·ln(1 + e^−z): → 1 for large z, → −z for very negative z.
+  const tail = z > 30 ? 1 : z < -30 ? -z : (1 + Math.exp(z)) * Math.log1p(Math.exp(-z));
+  const expected = Math.max(u + scale * tail, 0);
+  const daysToSettle = Math.max(Math.round(expected), Math.max(elapsed, 0));
+  const predictedDate = addDays(invoice.issueDate, daysToSettle);
+  const lateAt = term + 0.5;
+  const probability = u >= lateAt ? 1 : survival(lateAt, mu, scale) / survival(u, mu, scale);
+  const daysFromDue = daysBetween(invoice.dueDate, predictedDate);
+  return {
+    predictedDate,
+    daysToSettle,
+    daysLate: Math.max(0, daysFromDue),
+    daysFromDue,
+    probabilityLate: Math.round(Math.min(1, Math.max(0, probability)) * 1e6) / 1e6,
+    basis,
+  };
+}
+
+/** The model as stored (plain JSON). */
+export function serializePaymentModel(model: PaymentModel): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(model)) as Record<string, unknown>;
+}
+
+/** A stored model read back, checked field by field (throws on anything that is not a PaymentModel). */
+export function parsePaymentModel(value: unknown): PaymentModel {
+  const fail = (what: string): never => {
+    throw new Error(`Not a payment model: ${what}`);
+  };
+  const obj = (v: unknown, what: string): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(what);
+  const num = (v: unknown, what: string): number => (typeof v === 'number' && Number.isFinite(v) ? v : fail(what));
+  const m = obj(value, 'not an object');
+  const p = obj(m.params, 'params');
+  const c = obj(m.coefficients, 'coefficients');
+  const segments = obj(m.segmentLevels, 'segmentLevels');
+  const customers = obj(m.customerLevels, 'customerLevels');
+  const customerLevels: Record<string, CustomerLevel> = {};
+  for (const [id, raw] of Object.entries(customers)) {
+    const l = obj(raw, `customerLevels.${id}`);
+    if (l.segment !== null && typeof l.segment !== 'string') fail(`customerLevels.${id}.segment`);
+    customerLevels[id] = {
+      segment: l.segment as string | null,
+      level: num(l.level, `customerLevels.${id}.level`),
+      effectiveCount: num(l.effectiveCount, `customerLevels.${id}.effectiveCount`),
+      invoiceCount: num(l.invoiceCount, `customerLevels.${id}.invoiceCount`),
+    };
+  }
+  if (m.asOf !== null && typeof m.asOf !== 'string') fail('asOf');
+  return {
+    params: {
+      halfLifeInvoices: num(p.halfLifeInvoices, 'params.halfLifeInvoices'),
+      customerShrinkage: num(p.customerShrinkage, 'params.customerShrinkage'),
+      segmentShrinkage: num(p.segmentShrinkage, 'params.segmentShrinkage'),
+      ridge: num(p.ridge, 'params.ridge'),
+    },
+    asOf: m.asOf as CalendarDate | null,
+    trainCount: num(m.trainCount, 'trainCount'),
+    coefficients: {
+      disputed: num(c.disputed, 'coefficients.disputed'),
+      electronic: num(c.electronic, 'coefficients.electronic'),
+      logAmount: num(c.logAmount, 'coefficients.logAmount'),
+    },
+    globalLevel: num(m.globalLevel, 'globalLevel'),
+    segmentLevels: Object.fromEntries(Object.entries(segments).map(([k, v]) => [k, num(v, `segmentLevels.${k}`)])),
+    customerLevels,
+    residualSd: num(m.residualSd, 'residualSd'),
+  };
 }
