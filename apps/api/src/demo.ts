@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildDemoLedger } from './demo-ledger.js';
 import type { DemoMailbox } from './demo-mailbox.js';
+import { seedScoring } from './demo-scoring.js';
 
 const DATA_FILE = 'apps/api/data/ibm-accounts-receivable.csv';
 /** Late payments of the last 75 days are left out of the demo: those invoices are the dunning backlog. */
@@ -30,6 +31,10 @@ export async function seedDemo(
   const api = await signIn(baseUrl, demo.password);
   if (demo.created) await pushLedger(api, log);
   await seedDunning(app, api, demo.tenant.id, demo.created, mailbox, log);
+  if (demo.created) {
+    const collector = await signIn(baseUrl, demo.password, 'collector@encours.test').catch(() => null);
+    await seedScoring(api, collector, today('Europe/Paris'), log);
+  }
   const lines = [
     '',
     `  Demo tenant "${demo.tenant.name}" ready. Sign in at http://localhost:${config.port}`,
@@ -43,11 +48,11 @@ export async function seedDemo(
 type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The demo admin's session on the running server: the demo goes through the public API, as a user would. */
-async function signIn(baseUrl: string, password: string): Promise<Api> {
+async function signIn(baseUrl: string, password: string, email = 'demo@encours.test'): Promise<Api> {
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: 'demo@encours.test', password }),
+    body: JSON.stringify({ email, password }),
   });
   if (!login.ok) throw new Error(`Demo sign-in failed: ${login.status}`);
   const { accessToken } = (await login.json()) as { accessToken: string };

@@ -9,6 +9,7 @@ import {
 } from 'vue-router';
 import type { Pinia } from 'pinia';
 import { DUNNING_ROLES, WORKLIST_ROLES } from './api/dunning';
+import { CREDIT_CHECK_ROLES, RISK_DECIDERS, RISK_ROLES, SALES_ROLES } from './api/scoring';
 import { IMPORT_ROLES, type Role } from './api/types';
 import { useAuthStore } from './features/auth/store';
 import { t } from './i18n';
@@ -111,6 +112,30 @@ export const routes: RouteRecordRaw[] = [
         name: 'dunning-settings',
         component: () => import('./features/dunning/views/DunningSettingsView.vue'),
         meta: { requiresAdmin: true, titleKey: 'dunningSettings.title' },
+      },
+      {
+        path: 'risk',
+        name: 'risk',
+        component: () => import('./features/risk/views/RiskView.vue'),
+        meta: { roles: RISK_ROLES, titleKey: 'risk.title' },
+      },
+      {
+        path: 'risk/settings',
+        name: 'risk-settings',
+        component: () => import('./features/risk/views/ScoringSettingsView.vue'),
+        meta: { roles: RISK_DECIDERS, titleKey: 'risk.settings.title' },
+      },
+      {
+        path: 'credit-checks',
+        name: 'credit-checks',
+        component: () => import('./features/risk/views/CreditChecksView.vue'),
+        meta: { roles: CREDIT_CHECK_ROLES, titleKey: 'creditChecks.title' },
+      },
+      {
+        path: 'sales',
+        name: 'sales',
+        component: () => import('./features/risk/views/SalesView.vue'),
+        meta: { roles: SALES_ROLES, titleKey: 'sales.title' },
       },
       {
         path: 'admin/users',
