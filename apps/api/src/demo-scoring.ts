@@ -17,6 +17,11 @@ interface Exposure {
   maxDaysLate: number;
 }
 
+/** A limit as credit managers write them: a round figure (the demo ledger's invoices are small). */
+function roundLimit(amount: number): number {
+  return Math.max(100, Math.round(amount / 50) * 50);
+}
+
 /** Limits as multiples of today's exposure: most customers comfortable, a few near, two over, one undersized. */
 const LIMIT_FACTORS = [2.5, 1.8, 3, 1.5, 2, 0.92, 1.2, 4, 0.85, 2.2, 1.6, 0.7, 2.8, 1.1];
 
@@ -36,6 +41,12 @@ export async function seedScoring(api: DemoApi, collector: DemoApi | null, now: 
     const current = (await api('GET', `/customers/${c.id}/credit-limit`)) as { exposure: Exposure };
     exposures.set(c.id, current.exposure);
   }
+  // The sales user's portfolio: every fourth customer (good payers, badges and cash collected show on their pages).
+  const users = ((await api('GET', '/users?pageSize=200')) as { items: Array<{ id: string; email: string }> }).items;
+  const sales = users.find((u) => u.email === 'sales@encours.test');
+  if (sales)
+    for (const [i, c] of customers.entries())
+      if (i % 4 === 0) await api('PATCH', `/customers/${c.id}`, { salespersonId: sales.id });
   const ranked = [...customers].sort((a, b) => Number(exposures.get(b.id)!.total) - Number(exposures.get(a.id)!.total));
 
   // External ratings first (a provider's monthly file): the worst payer is in receivership.
@@ -49,7 +60,7 @@ export async function seedScoring(api: DemoApi, collector: DemoApi | null, now: 
       ratedOn: addDays(now, -20 - (i % 30)),
       score: String(score),
       scaleMax: '20',
-      recommendedLimit: String(Math.max(5000, Math.round((Number(exposures.get(c.id)!.total) * 2) / 5000) * 5000)),
+      recommendedLimit: String(roundLimit(Number(exposures.get(c.id)!.total) * 2)),
       currency: c.currency,
     };
     if (c.id === worst.id) {
@@ -64,11 +75,13 @@ export async function seedScoring(api: DemoApi, collector: DemoApi | null, now: 
   });
   await api('POST', '/external-ratings/import', ratings, { 'Idempotency-Key': 'demo-ratings' });
 
+  // Increases of more than 100 EUR asked by collectors or sales wait for a credit manager.
+  await api('PUT', '/scoring/settings', { approvalThreshold: '100.00' });
+
   // Limits: internal policy for most, insurer cover for every third; review dates spread.
   for (const [i, c] of ranked.entries()) {
     const exposure = Number(exposures.get(c.id)!.total);
-    const base = Math.max(exposure, 2000) * LIMIT_FACTORS[i % LIMIT_FACTORS.length];
-    const amount = Math.max(5000, Math.round(base / 1000) * 1000);
+    const amount = roundLimit(Math.max(exposure, 100) * LIMIT_FACTORS[i % LIMIT_FACTORS.length]);
     await api('POST', `/customers/${c.id}/credit-limits`, {
       amount: String(amount),
       currency: c.currency,
@@ -84,7 +97,7 @@ export async function seedScoring(api: DemoApi, collector: DemoApi | null, now: 
     externalRef: `CDE-${String(24001 + i)}`,
     customerRef: c.externalRef,
     orderDate: addDays(now, -(i % 5) - 1),
-    amount: String(Math.max(1500, Math.round(Number(exposures.get(c.id)!.total) * (i < 2 ? 0.6 : 0.15)))),
+    amount: String(Math.max(20, Math.round(Number(exposures.get(c.id)!.total) * (i < 2 ? 0.6 : 0.15)))),
     currency: c.currency,
     expectedInvoiceDate: addDays(now, 7 + i),
   }));
@@ -94,7 +107,7 @@ export async function seedScoring(api: DemoApi, collector: DemoApi | null, now: 
   if (collector) {
     const good = ranked[3] ?? ranked[0];
     const current = (await api('GET', `/customers/${good.id}/credit-limit`)) as { limit: { amount: string } | null };
-    const asked = Math.round((Number(current.limit?.amount ?? '10000') * 2) / 1000) * 1000;
+    const asked = roundLimit(Number(current.limit?.amount ?? '1000') * 2);
     await collector('POST', `/customers/${good.id}/credit-limits`, {
       amount: String(asked),
       currency: good.currency,
@@ -106,15 +119,24 @@ export async function seedScoring(api: DemoApi, collector: DemoApi | null, now: 
   await api('POST', '/scoring/recompute');
   await api('POST', '/scoring/prediction-model/train');
 
-  // Order entry asks before confirming orders.
-  const checks: DemoCustomer[] = [ranked[1], ranked[4], worst, ranked[0], ranked[6]].filter(Boolean);
+  // Order entry asks before confirming orders: a comfortable customer (accepted), an order larger than
+  // the room left (blocked), a customer with invoices long overdue (held for review), the one in receivership.
+  const longLate = ranked.find((c) => c.id !== worst.id && exposures.get(c.id)!.maxDaysLate > 60);
+  const asks: Array<[DemoCustomer | undefined, number]> = [
+    [ranked[7], 0.05],
+    [ranked[0], 3],
+    [longLate, 0.05],
+    [worst, 0.2],
+    [ranked[10], 0.1],
+  ];
   const results: Array<{ id: string; decision: string }> = [];
-  for (const [i, c] of checks.entries()) {
+  for (const [i, [c, share]] of asks.entries()) {
+    if (!c) continue;
     const exposure = Number(exposures.get(c.id)!.total);
     results.push(
       await api('POST', '/credit-checks', {
         customerRef: c.externalRef,
-        amount: String(Math.max(800, Math.round(exposure * (i === 3 ? 1.5 : 0.1)))),
+        amount: String(Math.max(25, Math.round(exposure * share))),
         currency: c.currency,
         orderRef: `CDE-${String(25001 + i)}`,
       }),

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigError, createRootLogger } from '@encours/api-core';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { createApp } from './app.factory.js';
 import { resolveDatabase, runMigrations } from './database.js';
 
@@ -36,7 +37,15 @@ async function main(): Promise<void> {
     const demoMailbox = await startDemoMailbox(log, config.dataDir);
     mailbox = demoMailbox;
     const { port } = app.getHttpServer().address() as { port: number };
-    await seedDemo(app, config, log, `http://127.0.0.1:${port}`, demoMailbox);
+    // The scheduled jobs wait while the demo is seeded: the seeding moves the clock through past
+    // days and sets up SMTP, so a daily run started meanwhile would act on a half-built tenant.
+    const crons = [...app.get(SchedulerRegistry).getCronJobs().values()];
+    crons.forEach((job) => job.stop());
+    try {
+      await seedDemo(app, config, log, `http://127.0.0.1:${port}`, demoMailbox);
+    } finally {
+      crons.forEach((job) => job.start());
+    }
   }
   log.info({ url }, `Encours is running on ${url} (API docs: ${url}/api/docs)`);
 

@@ -282,6 +282,17 @@ describe('scoring: credit limits, open orders, usage alerts and reminders', () =
       .expect(201);
     expect(fed.body).toMatchObject({ status: 'active', decision: 'trusted_requester', requestedById: null });
 
+    // A request still pending when another limit takes effect is superseded with it (and its alert closed).
+    const stale = await s.setLimit(c, { amount: '150000', currency: 'EUR', source: 'internal' }, collector.token).expect(201);
+    expect(stale.body).toMatchObject({ status: 'pending', currentAmount: '90000.00', currentCurrency: 'EUR' });
+    await s.setLimit(c, { amount: '80000', currency: 'EUR', source: 'internal' }, manager.token).expect(201);
+    const after = await request(t.http).get(`/api/v1/credit-limits?status=pending&customerId=${c}`).set(s.auth()).expect(200);
+    expect(after.body.items).toEqual([]);
+    const staleNow = await request(t.http).get(`/api/v1/customers/${c}/credit-limits`).set(s.auth()).expect(200);
+    expect(staleNow.body.items.find((l: { id: string }) => l.id === stale.body.id)).toMatchObject({ status: 'superseded' });
+    const openApprovals = await s.alerts('&type=limit_approval&unread=true', manager.token);
+    expect(openApprovals.items.filter((a: { data: { limitId?: string } }) => a.data.limitId === stale.body.id)).toEqual([]);
+
     // Timeline: set, requested, approved, rejected...
     const timeline = await request(t.http).get(`/api/v1/customers/${c}/timeline?types=scoring`).set(s.auth()).expect(200);
     const types = timeline.body.items.map((i: { type: string }) => i.type);

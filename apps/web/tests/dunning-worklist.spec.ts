@@ -17,6 +17,7 @@ function task(id: string, kind: WorklistItem['kind'], priority: number): Worklis
     dueDate: '2026-11-25',
     status: 'open',
     priority,
+    lateProbability: null,
     customer: { id: `c-${id}`, name: `Client ${id}`, externalRef: `C${id}`, blocked: false },
     overdue: '1200.00',
     currency: 'EUR',

@@ -34,19 +34,8 @@ export type CreditLimitUsage = S['CreditLimitUsageDto'];
  * currency). Written out here: the spec names it `ExposureDto` like the customer 360's exposure,
  * and the generated schema keeps only that one (see the report to the API team).
  */
-export interface LimitExposure {
-  currency: string;
-  /** Open invoices less open credit notes. */
-  receivables: string;
-  /** Open orders not invoiced yet. */
-  orders: string;
-  total: string;
-  overdue: string;
-  maxDaysLate: number;
-  /** Currencies left out for want of an exchange rate. */
-  missingRates: string[];
-}
-export type CurrentCreditLimit = Omit<S['CurrentCreditLimitDto'], 'exposure'> & { exposure: LimitExposure };
+export type LimitExposure = S['LimitExposureDto'];
+export type CurrentCreditLimit = S['CurrentCreditLimitDto'];
 
 export type ExternalRating = S['ExternalRatingDto'];
 export type LegalEvent = NonNullable<ExternalRating['legalEvent']>;

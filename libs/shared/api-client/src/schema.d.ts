@@ -877,8 +877,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Checks the reporting aggregates against a recomputation from the open items (this tenant)
-         * @description ok = true when receivable_open_balance, receivable_customer_balance and receivable_monthly_sales match.
+         * Checks the reporting aggregates against a recomputation from the items and allocations (this tenant)
+         * @description ok = true when receivable_open_balance, receivable_customer_balance, receivable_monthly_flow and receivable_customer_flow match a recomputation from the ledger; differences lists at most 100 of those that do not.
          */
         get: operations["Reporting_check"];
         put?: never;
@@ -898,7 +898,7 @@ export interface paths {
         };
         /**
          * Receivables KPIs at a date (DSO, BPDSO, ADD, CEI, overdue, turnover) with a monthly history
-         * @description Sales = invoices issued (TTC) minus credit notes, per calendar month of issue. Periods: the month of asOf counts its days 1..asOf (the whole month when asOf is a month end); sales3m, dsoSimple and bestPossibleDso use that month and the two before, days = their day count; count-back DSO consumes months latest first (24 at most); CEI covers the month of asOf with opening receivables at the previous month end; turnover = sales of 12 months / average receivables at asOf and the 12 previous month ends. History points are month ends (the current, unfinished month is not one), each converted at its own rate. Formulas: @encours/domain (see DOMAIN.md).
+         * @description Sales = invoices issued (TTC) minus credit notes, per calendar month of issue. Periods: the month of asOf counts its days 1..asOf (the whole month when asOf is a month end); sales3m, dsoSimple and bestPossibleDso use that month and the two before, days = their day count; count-back DSO consumes months latest first (24 at most); CEI covers the month of asOf with opening receivables at the previous month end; turnover = sales of 12 months / average receivables at asOf and the 12 previous month ends. History points are month ends (the current, unfinished month is not one), each converted at its own rate. Formulas: @encours/domain (see DOMAIN.md). Receivables at the month ends and sales per month come from monthly flows kept up to date by triggers (the ledger as it stood, exactly); receivables at asOf = today from the balance aggregates, at another asOf rebuilt from the items.
          */
         get: operations["Reporting_kpis"];
         put?: never;
@@ -1053,7 +1053,7 @@ export interface paths {
         };
         /**
          * Today's tasks, most important first
-         * @description Open tasks due today or earlier (calls, validations of reminders, letters to post, formal notices to send by registered mail, broken promises, breached plans, failed sends), ordered by a priority of 0-100 weighing the overdue amount (log scale, 50 points), the days late of the oldest invoice (35), the risk (15: broken promises in the last 12 months) and the days the task has waited (up to 10). `assignee=me` (default) shows the caller's tasks and the unassigned ones; sales only see their own customers' tasks.
+         * @description Open tasks due today or earlier (calls, validations of reminders, letters to post, formal notices to send by registered mail, broken promises, breached plans, failed sends), ordered by a priority of 0-100 weighing the overdue amount (log scale, 50 points), the days late of the oldest invoice (35), the risk (15 × risk 0-1, where risk = 1 − (1 − promises) × (1 − late): promises = 0.5 per promise broken in the last 12 months, up to 1; late = the open-amount-weighted mean late probability of the customer's open invoices from the payment predictions, 0 when none) and the days the task has waited (up to 10). `assignee=me` (default) shows the caller's tasks and the unassigned ones; sales only see their own customers' tasks.
          */
         get: operations["Worklist_list"];
         put?: never;
@@ -1217,6 +1217,671 @@ export interface paths {
         put?: never;
         /** Mark a letter printed (and posted) */
         post: operations["Documents_printed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's risk score and grade, explained by its factors
+         * @description The stored score (computed and stored first when the customer was never scored). Scores are recomputed every night and within minutes of a change of their inputs (invoices, payments, ratings, limits, open orders, promises). Factors (0 worst to 100 best points): daysLate (amount-weighted average days late of the invoices settled in the last 6 months and of the overdue open ones: 0 days → 100, 0 at 60 days), lateTrend (last 6 months vs months 7-12: 50 + 2.5 per day of improvement), lateShare (invoices settled late in 12 months), brokenPromises (12 months: 0 → 100, 1 → 60, 2 → 30, 3+ → 0), disputes (disputed share of the open amount, doubled), overdueRatio (overdue share of the open amount), limitUsage (exposure vs the valid credit limit: 100 up to 50 %, 0 at 120 %), externalScore (latest provider score within 18 months, as % of its scale). A factor without input is left out and the weights (scoring settings) are renormalised over the others. Score = weighted average, rounded; grades A ≥ 80, B ≥ 65, C ≥ 50, D ≥ 35, E below. A collective proceeding (safeguard, receivership, liquidation dated within 24 months, not cleared by a later rating of the same provider) forces grade E and caps the score at 20. Each factor gives its measured value, points, normalised weight, contribution (weight × points) and impact (points lost: weight × (100 − points)), sorted by impact. Sales: their own customers only.
+         */
+        get: operations["Score_current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/score/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's score history
+         * @description One point per day the score or the grade changed (the last computation of that day), oldest first; `from`/`to` bound the days. Sales: their own customers only.
+         */
+        get: operations["Score_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers with their risk score
+         * @description `grade=D,E` keeps those grades; `q` searches the name and the external reference; `sort` by score (lowest first, the default), -score, name or -name. Customers not scored yet come last (score null). Sales: their own customers only.
+         */
+        get: operations["Score_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/grades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Distribution of the customers by risk grade
+         * @description For each grade A to E, and for the customers not scored yet: the number of customers and their open receivables (open invoices less open credit notes) in the tenant currency, converted at the latest exchange rate. Sales: their own customers only.
+         */
+        get: operations["Score_grades"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute every score of the tenant now
+         * @description What the nightly job does (and counts as the day’s recompute): every customer scored, history rows for the scores that changed, alerts for grades that fell to D or E. 409 while a recompute of the tenant is running.
+         */
+        post: operations["Score_recompute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scoring settings: factor weights, limit alert levels, approval threshold, credit-check rules
+         * @description The defaults until someone saves them (`defaults: true`).
+         */
+        get: operations["ScoringSettings_get"];
+        /**
+         * Change the scoring settings
+         * @description Fields left out keep their value, and so do the weights and rules left out of `weights` and `creditCheckRules`. Weights: numbers from 0 to 1000, at least one above 0 (only their ratios matter). `alertLevels`: the whole list, whole percents 1 to 300, each once. Rule outcomes: off, review or block. `approvalThreshold` and `creditCheckRules.overdueAmount`: decimal amounts, or null. A change of the weights recomputes every score of the tenant in the same transaction.
+         */
+        put: operations["ScoringSettings_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/external-ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * External ratings of every customer, newest first
+         * @description `legalEvent=true` lists the collective proceedings (the risk page); `provider`, `customerId`, `source`, `from` (rated on or after) filter; `q` searches the customer name or reference. Sales see their own customers only.
+         */
+        get: operations["Ratings_list"];
+        put?: never;
+        /**
+         * Enter one external rating
+         * @description A provider's rating of a customer on a date: score on the provider's scale (with scaleMax), recommended limit, collective proceeding (safeguard, receivership, liquidation). Upserted by (customer, provider, ratedOn). The customer is named by customerId, customerRef (ERP reference) or siren. A proceeding not known before for this customer and provider raises a critical risk alert, a timeline entry and the webhook event `customer.legal_event`, and the grade becomes E at once.
+         */
+        post: operations["Ratings_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/external-ratings/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import external ratings (JSON array, or a CSV / XLSX file)
+         * @description Fields: customerId | customerRef | siren, provider, ratedOn, score, scaleMax, recommendedLimit, currency, legalEvent (safeguard | receivership | liquidation), legalEventDate, comment. Upsert by (customer, provider, ratedOn): counts created / updated / unchanged / failed, so replaying a file changes nothing. All or nothing: any row error answers 422 with `errors[]` ({row, field, message}) and writes nothing, unless partial=true (the valid rows are kept, the others reported). dryRun=true checks and counts, writes nothing, and answers 200 with the errors. A file goes in the multipart field `file` (CSV with , ; or tab, UTF-8 or Windows-1252; XLSX first sheet or ?sheet=), header row with the field names.
+         */
+        post: operations["Ratings_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/external-ratings/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fetch ratings from a registered provider connector
+         * @description Runs the connector named by `provider` over every customer of the tenant (batches of 500: id, SIREN, VAT number, name, country) and stores its answers like an import with partial=true (source `provider`). No connector is registered by default: a deployment that has a contract with Altares, Ellisphere, Creditsafe or Coface registers its own (see the API guide); an unknown provider is a 400 that lists the registered ones.
+         */
+        post: operations["Ratings_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/external-ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's external ratings, newest first */
+        get: operations["Ratings_listForCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/credit-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's credit limits (history), latest first */
+        get: operations["CreditLimits_history"];
+        put?: never;
+        /**
+         * Set or request a credit limit
+         * @description increase = amount − the current active limit (converted to this currency at the latest exchange rate; 0 when there is none). The limit applies at once (status active, the previous one superseded) when it is a decrease, when the increase is at most the tenant's approvalThreshold (scoring settings, in the tenant currency, converted to this currency at the latest rate), or when a credit manager, an admin or an API key (an insurer or provider feed, scope scoring:write) sets it. Otherwise it is `pending` and a `limit_approval` risk alert asks a credit manager to approve or reject it. With no threshold set, or no rate to convert it, every increase asked by a collector or a salesperson waits. Usage alerts are re-evaluated at once. Sales: their own customers only.
+         */
+        post: operations["CreditLimits_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-limits/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending credit limit
+         * @description It becomes the active limit (the previous one is superseded) and usage alerts are re-evaluated.
+         */
+        post: operations["CreditLimits_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-limits/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a pending credit limit
+         * @description The active limit stays as it is.
+         */
+        post: operations["CreditLimits_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-limits/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers by usage of their credit limit, highest first
+         * @description From the last usage evaluation (after each limit change and open-orders import, and every 10 minutes): `minUsage=80` lists the customers near or over their limit. Sales: their own customers only.
+         */
+        get: operations["CreditLimits_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Credit limits of every customer, latest first
+         * @description `status=pending` is the approval queue; `source`, `customerId` filter; `q` searches the customer.
+         */
+        get: operations["CreditLimits_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/credit-limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's current credit limit, exposure and what is left
+         * @description Exposure = open receivables (invoices less credit notes) + open orders not yet invoiced, in the limit currency (converted at the latest exchange rates; currencies without a rate are listed in missingRates). available = limit − exposure; usagePercent and level are computed now. A limit outside its validity dates is returned with valid=false and no usage.
+         */
+        get: operations["CreditLimits_current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-orders/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push open orders (taken, not yet invoiced) from the ERP
+         * @description JSON array of {externalRef, customerRef | customerId, orderDate, amount, currency, expectedInvoiceDate, closed}. Upsert by externalRef: counts created / updated / unchanged / closed / failed; a replay changes nothing. amount 0 or `closed: true` closes the order (it leaves the exposure). mode=snapshot: the batch is the full list of open orders and those absent from it are closed, at most maxClose of them (default: 5% of the open orders or 100, whichever is larger; above it: 422 and nothing written). All or nothing: a row error answers 422 with `errors[]` ({row, field, message}), unless partial=true. dryRun=true writes nothing. The credit-limit usage of the customers touched is re-evaluated at once (usage alerts, `credit_limit.threshold_crossed`).
+         */
+        post: operations["OpenOrders_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/open-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's open orders (status=closed or all for the others), latest order first */
+        get: operations["OpenOrders_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk-alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Risk alerts (in-app notifications), newest first
+         * @description Types: limit_threshold (exposure crossed a usage level of the credit limit; once per crossing), limit_review (a limit due for review or about to expire), limit_approval (a limit request waits for a credit manager), legal_event (a collective proceeding), grade_change. `unread=true`, `type`, `severity` and `customerId` filter. Sales see their own customers only.
+         */
+        get: operations["RiskAlerts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk-alerts/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many risk alerts are unread (the bell badge) */
+        get: operations["RiskAlerts_unreadCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk-alerts/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark every unread risk alert read
+         * @description Optionally only those of a `type` or a `customerId`. Sales: their own customers only.
+         */
+        post: operations["RiskAlerts_readAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk-alerts/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a risk alert read (for the whole team) */
+        post: operations["RiskAlerts_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The credit-check log
+         * @description `decision=review,block` and `released=false` give the orders waiting for a credit manager; `customerId`, `from`/`to` (day checked, tenant time zone) and `q` (customer name or reference, order reference) narrow it. Newest first (`sort`: checkedAt or amount, `-` for descending). Sales: their own customers only.
+         */
+        get: operations["CreditCheck_list"];
+        put?: never;
+        /**
+         * Check credit for an order
+         * @description For order entry: may this order be taken? Name the customer by `customerId` or by the ERP's `customerRef` (exactly one). The order is converted to the currency of the customer's valid credit limit (else the customer's currency) at the latest exchange rate, then the tenant's credit-check rules (scoring settings) are applied: `over_limit` (exposure + order above the limit), `no_limit`, `overdue_days` (oldest overdue invoice more than N days late), `overdue_amount`, `account_blocked` (dunning blocked the account), `grade_e`, `grade_d`, `legal_event` (a collective proceeding in a provider's latest rating of the last 24 months). Each rule answers review or block (or is off); the decision is the worst one, accept when none fired. Every check is logged; reviewed and blocked ones go on the customer's timeline and wait for a credit manager's release. Sales: their own customers only.
+         */
+        post: operations["CreditCheck_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-checks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One credit check
+         * @description As logged, with its release if a credit manager released it.
+         */
+        get: operations["CreditCheck_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-checks/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a reviewed or blocked order
+         * @description A credit manager lets the order through. Recorded on the check and on the customer's timeline, and published to webhooks as `credit_check.released` (with the order reference) so the ERP can release the held order. Only a review or block decision not released yet: otherwise 409 (`credit-check-accepted`, `credit-check-already-released`).
+         */
+        post: operations["CreditCheck_release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/prediction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An open invoice's predicted payment date
+         * @description Predicted payment date, days after the due date (negative: early) and probability of being paid late, learnt from the tenant's settled invoices (the customer's own, else its segment's, else the tenant's; the due date with no history at all). Computed nightly with a new model and every 15 minutes for new invoices and customers with new payments. 404 when the invoice is not open or not predicted yet. Sales: their own customers only.
+         */
+        get: operations["Prediction_forInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's open invoices with their predicted payment dates
+         * @description Every open invoice of the customer (number, due date, open amount) with its predicted date, days late and late probability, by predicted date (invoices not predicted yet last, with null predictions). Sales: their own customers only.
+         */
+        get: operations["Prediction_forCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open invoices by predicted payment date (cash planning)
+         * @description `from`/`to` bound the predicted date, `lateProbabilityMin` keeps the invoices at least that likely to be paid late; `customerId`, `currency` narrow further. Ordered by predicted date. Amounts are in each invoice’s currency. Sales: their own customers only.
+         */
+        get: operations["Prediction_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/prediction-model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest payment-date model and how good it is
+         * @description When it was trained, on how many settled invoices, and its measure on a time-based hold-out (the latest ~20 % of settlements): mean absolute error of the date in days next to three baselines (due date, customer mean, customer median) and late/on-time accuracy next to the customer-majority baseline. 404 before the first training.
+         */
+        get: operations["Prediction_model"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/prediction-model/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Train the payment-date model now and predict every open invoice
+         * @description What the nightly job does, now: learns from the settled invoices, measures, stores the model, predicts every open invoice and removes the predictions of invoices no longer open, in one transaction. 409 while a training or a refresh of the tenant is running.
+         */
+        post: operations["Prediction_train"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/good-payers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Good payers: customers to sell more to
+         * @description Customers graded A or B with nothing overdue for more than 15 days, best score first, with their open amount (tenant currency, at today's rates) and average days late over the last 12 months. `salespersonId` narrows to one salesperson's customers; sales users see their own customers only.
+         */
+        get: operations["Sales_goodPayers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/risk-badges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Risk badges for a list of customers
+         * @description For up to 500 customers (`customerIds`, comma-separated): grade and score, over-limit flag (an active credit limit used at 100 % or more), collective proceeding, and the mean late probability of their open invoices. Customers unknown or outside the caller's portfolio are left out.
+         */
+        get: operations["Sales_riskBadges"];
+        put?: never;
+        /**
+         * Risk badges for a list of customers (ids in the body)
+         * @description The same answer as GET /sales/risk-badges, for lists too long for a URL (servers take about 16 KB, some proxies 8 KB: some 200 to 400 ids): `{ "customerIds": [...] }`, 1 to 500. Reads only.
+         */
+        post: operations["Sales_riskBadgesFor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/cash-collected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cash collected per salesperson per month (commissions)
+         * @description Per salesperson of the customers and per month from `from` to `to` (YYYY-MM, at most 36 months; default the last 12): the payments allocated to their customers' invoices, by payment date (credit notes are not cash), converted exactly to the tenant currency at the latest rate on or before each payment's date (payments without a rate are left out and counted in `missingRates`), and the invoices fully paid in the month. Totals per month. Sales users see their own line only.
+         */
+        get: operations["Sales_cashCollected"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3086,12 +3751,12 @@ export interface components {
         };
         AggregateDifferenceDto: {
             /** @enum {string} */
-            table: "open_balance" | "customer_balance" | "monthly_sales";
+            table: "open_balance" | "customer_balance" | "monthly_flow" | "customer_flow";
             /** @description The aggregate key, as text */
             key: string;
             /** @description Value held by the aggregate */
             stored: string | null;
-            /** @description Value recomputed from receivable_item */
+            /** @description Value recomputed from receivable_item and allocation */
             expected: string | null;
         };
         AggregateCheckDto: {
@@ -3444,6 +4109,11 @@ export interface components {
              * @example 1
              */
             brokenPromises?: number;
+            /**
+             * @description Mean late probability of the customer's open undisputed invoices (payment predictions), weighted by open amount; null when none is predicted
+             * @example 0.62
+             */
+            lateProbability: number | null;
             outcome: string | null;
             comment: string | null;
         };
@@ -3521,6 +4191,1601 @@ export interface components {
             printedAt: string | null;
             /** @example 2026-11-25T06:00:03.120Z */
             createdAt: string;
+        };
+        ScoreFactorDto: {
+            /**
+             * @description daysLate, lateTrend, lateShare, brokenPromises, disputes, overdueRatio, limitUsage, externalScore; `legalEvent` (first) when a collective proceeding forced grade E
+             * @example daysLate
+             * @enum {string}
+             */
+            key: "daysLate" | "lateTrend" | "lateShare" | "brokenPromises" | "disputes" | "overdueRatio" | "limitUsage" | "externalScore" | "legalEvent";
+            /**
+             * @description The measured input: days (daysLate: average days late; lateTrend: last 6 months − months 7-12, positive = later than before), percent (lateShare, disputes, overdueRatio, limitUsage, externalScore as % of the provider scale), count (brokenPromises in 12 months); null when not available
+             * @example 52.5
+             */
+            value: number | null;
+            /**
+             * @description 0 (worst) to 100 (best); null when not available
+             * @example 12.5
+             */
+            points: number | null;
+            /**
+             * @description Weight normalised over the factors available (they sum to 1)
+             * @example 0.3571
+             */
+            weight: number;
+            /**
+             * @description Points of the score it brings: weight × points
+             * @example 4.46
+             */
+            contribution: number;
+            /**
+             * @description Points it costs against a perfect score: weight × (100 − points); for legalEvent, the points removed by the cap at 20
+             * @example 31.25
+             */
+            impact: number;
+            /**
+             * @description False when the input does not exist (no history, no limit, no rating...)
+             * @example true
+             */
+            available: boolean;
+            /**
+             * @description What the value was measured from: lateTrend {recentDaysLate, priorDaysLate}; lateShare {settled, late}; limitUsage {exposure, limit, currency}; externalScore {provider, ratedOn, score, scaleMax}; legalEvent {event, date, provider}
+             * @example null
+             */
+            detail: {
+                [key: string]: unknown;
+            } | null;
+        };
+        CustomerScoreDto: {
+            /** Format: uuid */
+            customerId: string;
+            /** @example Dupont Matériaux SAS */
+            customerName: string;
+            /** @example 45 */
+            score: number;
+            /**
+             * @example D
+             * @enum {string}
+             */
+            grade: "A" | "B" | "C" | "D" | "E";
+            /**
+             * @description `legal_event` when a collective proceeding forced grade E (score capped at 20)
+             * @example null
+             * @enum {string|null}
+             */
+            forcedBy: "legal_event" | null;
+            /**
+             * @description When the score was computed
+             * @example 2026-12-18T02:00:04.120Z
+             */
+            computedAt: string;
+            /**
+             * @description An English sentence (the web app writes its own from the factors)
+             * @example Grade D (45/100): main factors: days late 52.5 days on average (−31.3 points); overdue amount 60 % (−12.9 points); invoices paid late 50 % (−10.7 points).
+             */
+            explanation: string;
+            /** @description The forcing legal event first, then the available factors by impact (largest first), then the unavailable ones */
+            factors: components["schemas"]["ScoreFactorDto"][];
+        };
+        ScoreHistoryPointDto: {
+            /** @example 2026-12-18 */
+            day: string;
+            /** @example 45 */
+            score: number;
+            /**
+             * @example D
+             * @enum {string}
+             */
+            grade: "A" | "B" | "C" | "D" | "E";
+        };
+        ScoredCustomerDto: {
+            /** Format: uuid */
+            customerId: string;
+            /** @example Dupont Matériaux SAS */
+            customerName: string;
+            /** @example C-00123 */
+            externalRef: string;
+            /**
+             * @description null: not scored yet
+             * @example 45
+             */
+            score: number | null;
+            /**
+             * @example D
+             * @enum {string|null}
+             */
+            grade: "A" | "B" | "C" | "D" | "E" | null;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            forcedBy: "legal_event" | null;
+            /** @example 2026-12-18T02:00:04.120Z */
+            computedAt: string | null;
+            /**
+             * @description The factors that cost the most points (up to 3; `legalEvent` first when forced)
+             * @example [
+             *       "daysLate",
+             *       "overdueRatio"
+             *     ]
+             */
+            topFactors: string[];
+        };
+        GradeBucketDto: {
+            /**
+             * @example A
+             * @enum {string}
+             */
+            grade: "A" | "B" | "C" | "D" | "E";
+            /** @example 412 */
+            customers: number;
+            /**
+             * @description Open receivables (open invoices less open credit notes) of these customers, in the tenant currency
+             * @example 1254300.00
+             */
+            openReceivables: string;
+        };
+        UnscoredBucketDto: {
+            /** @example 3 */
+            customers: number;
+            /** @example 0.00 */
+            openReceivables: string;
+        };
+        GradeDistributionDto: {
+            /**
+             * @description The tenant currency
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description Day of the exchange rates used
+             * @example 2026-12-18
+             */
+            asOf: string;
+            /** @description Every grade A to E, in order */
+            grades: components["schemas"]["GradeBucketDto"][];
+            unscored: components["schemas"]["UnscoredBucketDto"];
+            /**
+             * @description Currencies of open items without an exchange rate to the tenant currency (left out of the amounts)
+             * @example []
+             */
+            missingRates: string[];
+        };
+        RecomputeResultDto: {
+            /** @example 2026-12-18 */
+            day: string;
+            /** @example 1250 */
+            customers: number;
+            /**
+             * @example {
+             *       "A": 610,
+             *       "B": 380,
+             *       "C": 170,
+             *       "D": 64,
+             *       "E": 26
+             *     }
+             */
+            grades: {
+                A?: number;
+                B?: number;
+                C?: number;
+                D?: number;
+                E?: number;
+            };
+            /**
+             * @description Customers whose grade changed
+             * @example 12
+             */
+            gradeChanges: number;
+            /**
+             * @description Alerts raised for grades that fell to D or E
+             * @example 3
+             */
+            alerts: number;
+            /**
+             * @description Duration in milliseconds
+             * @example 840
+             */
+            ms: number;
+        };
+        ScoreWeightsDto: {
+            /**
+             * @description Average days late (settled in 6 months and overdue open invoices)
+             * @example 25
+             */
+            daysLate: number;
+            /**
+             * @description Days-late trend: last 6 months vs months 7-12
+             * @example 10
+             */
+            lateTrend: number;
+            /**
+             * @description Share of the invoices paid late in 12 months
+             * @example 15
+             */
+            lateShare: number;
+            /**
+             * @description Broken promises to pay in 12 months
+             * @example 10
+             */
+            brokenPromises: number;
+            /**
+             * @description Disputed share of the open amount
+             * @example 5
+             */
+            disputes: number;
+            /**
+             * @description Overdue share of the open amount
+             * @example 15
+             */
+            overdueRatio: number;
+            /**
+             * @description Exposure against the credit limit
+             * @example 10
+             */
+            limitUsage: number;
+            /**
+             * @description External rating (latest within 18 months)
+             * @example 20
+             */
+            externalScore: number;
+        };
+        CreditCheckRulesDto: {
+            /**
+             * @description The order would take the exposure above the limit
+             * @example block
+             * @enum {string}
+             */
+            overLimit: "off" | "review" | "block";
+            /**
+             * @description The customer has no valid credit limit
+             * @example review
+             * @enum {string}
+             */
+            noLimit: "off" | "review" | "block";
+            /**
+             * @description Days past due of the oldest overdue invoice that fire the rule
+             * @example 60
+             */
+            overdueDays: number;
+            /**
+             * @description What an invoice overdue by more than overdueDays does
+             * @example review
+             * @enum {string}
+             */
+            overdueDaysOutcome: "off" | "review" | "block";
+            /**
+             * @description Overdue amount (limit currency) above which the rule fires; null: rule off
+             * @example null
+             */
+            overdueAmount: string | null;
+            /**
+             * @description What an overdue amount above overdueAmount does
+             * @example review
+             * @enum {string}
+             */
+            overdueAmountOutcome: "off" | "review" | "block";
+            /**
+             * @description The account is blocked by dunning
+             * @example block
+             * @enum {string}
+             */
+            accountBlocked: "off" | "review" | "block";
+            /**
+             * @description Grade E
+             * @example block
+             * @enum {string}
+             */
+            gradeE: "off" | "review" | "block";
+            /**
+             * @description Grade D
+             * @example review
+             * @enum {string}
+             */
+            gradeD: "off" | "review" | "block";
+            /**
+             * @description A collective proceeding is known
+             * @example block
+             * @enum {string}
+             */
+            legalEvent: "off" | "review" | "block";
+        };
+        ScoringSettingsDto: {
+            /** @description Weight of each score factor (normalised over the factors present) */
+            weights: components["schemas"]["ScoreWeightsDto"];
+            /**
+             * @description Limit usage levels (percent, ascending) that raise an alert when the exposure crosses them upwards
+             * @example [
+             *       50,
+             *       80,
+             *       100
+             *     ]
+             */
+            alertLevels: number[];
+            /**
+             * @description A limit increase larger than this (tenant currency) waits for a credit manager; null: every increase asked by someone else does
+             * @example 50000.00
+             */
+            approvalThreshold: string | null;
+            /**
+             * @description Days before a limit review date (or end of validity) that raise a reminder
+             * @example 30
+             */
+            reviewReminderDays: number;
+            creditCheckRules: components["schemas"]["CreditCheckRulesDto"];
+            /**
+             * @description True while nothing was saved (every value is the default)
+             * @example true
+             */
+            defaults: boolean;
+        };
+        ScoreWeightsUpdateDto: {
+            /**
+             * @description Average days late
+             * @example 25
+             */
+            daysLate?: number;
+            /**
+             * @description Days-late trend
+             * @example 10
+             */
+            lateTrend?: number;
+            /**
+             * @description Share paid late
+             * @example 15
+             */
+            lateShare?: number;
+            /**
+             * @description Broken promises
+             * @example 10
+             */
+            brokenPromises?: number;
+            /**
+             * @description Disputed share
+             * @example 5
+             */
+            disputes?: number;
+            /**
+             * @description Overdue share
+             * @example 15
+             */
+            overdueRatio?: number;
+            /**
+             * @description Limit usage
+             * @example 10
+             */
+            limitUsage?: number;
+            /**
+             * @description External rating
+             * @example 20
+             */
+            externalScore?: number;
+        };
+        CreditCheckRulesUpdateDto: {
+            /**
+             * @description Exposure above the limit
+             * @example block
+             * @enum {string}
+             */
+            overLimit?: "off" | "review" | "block";
+            /**
+             * @description No valid limit
+             * @example review
+             * @enum {string}
+             */
+            noLimit?: "off" | "review" | "block";
+            /** @example 60 */
+            overdueDays?: number;
+            /**
+             * @description Invoice overdue by more than overdueDays
+             * @example review
+             * @enum {string}
+             */
+            overdueDaysOutcome?: "off" | "review" | "block";
+            /**
+             * @description null turns the rule off
+             * @example 10000.00
+             */
+            overdueAmount?: string | null;
+            /**
+             * @description Overdue amount above overdueAmount
+             * @example review
+             * @enum {string}
+             */
+            overdueAmountOutcome?: "off" | "review" | "block";
+            /**
+             * @description Account blocked by dunning
+             * @example block
+             * @enum {string}
+             */
+            accountBlocked?: "off" | "review" | "block";
+            /**
+             * @description Grade E
+             * @example block
+             * @enum {string}
+             */
+            gradeE?: "off" | "review" | "block";
+            /**
+             * @description Grade D
+             * @example review
+             * @enum {string}
+             */
+            gradeD?: "off" | "review" | "block";
+            /**
+             * @description Collective proceeding
+             * @example block
+             * @enum {string}
+             */
+            legalEvent?: "off" | "review" | "block";
+        };
+        UpdateScoringSettingsDto: {
+            /** @description Weights to change (others keep theirs): numbers from 0 to 1000, at least one above 0 */
+            weights?: components["schemas"]["ScoreWeightsUpdateDto"];
+            /**
+             * @description The whole list: whole percents from 1 to 300, each once (up to 10)
+             * @example [
+             *       50,
+             *       80,
+             *       100
+             *     ]
+             */
+            alertLevels?: number[];
+            /**
+             * @description Tenant currency; null removes it
+             * @example 50000.00
+             */
+            approvalThreshold?: string | null;
+            /** @example 30 */
+            reviewReminderDays?: number;
+            /** @description Rules to change (others keep theirs) */
+            creditCheckRules?: components["schemas"]["CreditCheckRulesUpdateDto"];
+        };
+        CreateExternalRatingDto: {
+            /**
+             * Format: uuid
+             * @example 3f1c2b9e-6a55-4d0e-9a43-1c0f6a3e2d11
+             */
+            customerId?: string;
+            /**
+             * @description The customer's ERP reference (instead of customerId)
+             * @example C00042
+             */
+            customerRef?: string;
+            /**
+             * @description The SIREN, when a single customer has it
+             * @example 552100554
+             */
+            siren?: string;
+            /**
+             * @description Provider name (stored lower case): altares, ellisphere, creditsafe, coface...
+             * @example altares
+             */
+            provider: string;
+            /**
+             * @description Day of the rating (not in the future)
+             * @example 2026-03-01
+             */
+            ratedOn: string;
+            /**
+             * @description Score on the provider's scale (0..scaleMax, 2 decimals); a JSON number is accepted too
+             * @example 14
+             */
+            score?: string;
+            /**
+             * @description Top of the scale (required with score)
+             * @example 20
+             */
+            scaleMax?: string;
+            /**
+             * @description Limit the provider recommends (with currency)
+             * @example 50000.00
+             */
+            recommendedLimit?: string;
+            /** @example EUR */
+            currency?: string;
+            /**
+             * @description A collective proceeding: forces grade E and raises an alert
+             * @enum {string}
+             */
+            legalEvent?: "safeguard" | "receivership" | "liquidation";
+            /**
+             * @description Judgment date of the proceeding
+             * @example 2026-02-20
+             */
+            legalEventDate?: string;
+            /** @example Cote relevée après dépôt des comptes 2025 */
+            comment?: string;
+        };
+        ExternalRatingDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example C00042 */
+            customerRef: string;
+            /** @example Industrie Alpes SAS */
+            customerName: string;
+            /** @example altares */
+            provider: string;
+            /** @example 2026-03-01 */
+            ratedOn: string;
+            /** @example 14 */
+            score: string | null;
+            /** @example 20 */
+            scaleMax: string | null;
+            /**
+             * @description The score read on 0-100 (score / scaleMax x 100, 2 decimals); higher is safer
+             * @example 70
+             */
+            normalisedScore: number | null;
+            /** @example 50000.00 */
+            recommendedLimit: string | null;
+            /** @example EUR */
+            currency: string | null;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            legalEvent: "safeguard" | "receivership" | "liquidation" | null;
+            /** @example null */
+            legalEventDate: string | null;
+            /**
+             * @description manual, api (a key), file (import) or provider (refresh)
+             * @example file
+             * @enum {string}
+             */
+            source: "manual" | "api" | "file" | "provider";
+            comment: string | null;
+            /**
+             * Format: uuid
+             * @description User who entered or imported it
+             */
+            createdById: string | null;
+            /** @example 2026-03-02T08:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-03-02T08:00:00.000Z */
+            updatedAt: string;
+        };
+        RatingImportCountsDto: {
+            /** @example 120 */
+            received: number;
+            /** @example 20 */
+            created: number;
+            /** @example 3 */
+            updated: number;
+            /** @example 95 */
+            unchanged: number;
+            /** @example 2 */
+            failed: number;
+        };
+        BulkRowErrorDto: {
+            /**
+             * @description Row number, 1-based: the first row of the batch (under the header of a file) is 1
+             * @example 3
+             */
+            row: number;
+            /** @example ratedOn */
+            field: string;
+            /** @example ratedOn must be a real calendar date as YYYY-MM-DD */
+            message: string;
+        };
+        RatingImportResultDto: {
+            dryRun: boolean;
+            counts: components["schemas"]["RatingImportCountsDto"];
+            /**
+             * @description Collective proceedings not known before (each raised an alert)
+             * @example 1
+             */
+            newLegalEvents: number;
+            /** @description Rows left out (partial=true or dryRun=true); at most 1000 */
+            errors: components["schemas"]["BulkRowErrorDto"][];
+        };
+        RatingRefreshResultDto: {
+            dryRun: boolean;
+            counts: components["schemas"]["RatingImportCountsDto"];
+            /**
+             * @description Collective proceedings not known before (each raised an alert)
+             * @example 1
+             */
+            newLegalEvents: number;
+            /** @description Rows left out (partial=true or dryRun=true); at most 1000 */
+            errors: components["schemas"]["BulkRowErrorDto"][];
+            /** @example altares */
+            provider: string;
+            /**
+             * @description Customers sent to the provider
+             * @example 1200
+             */
+            customers: number;
+        };
+        CreateCreditLimitDto: {
+            /**
+             * @description The limit (decimal string, >= 0; 0 = no credit)
+             * @example 50000.00
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 currency
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description internal (credit policy), insurer (credit insurance cover) or provider (a rating provider recommendation)
+             * @example internal
+             * @enum {string}
+             */
+            source: "internal" | "insurer" | "provider";
+            /**
+             * @description First day it applies (default today)
+             * @example 2026-03-01
+             */
+            validFrom?: string;
+            /**
+             * @description Last day it applies (none: open-ended)
+             * @example 2027-02-28
+             */
+            validTo?: string;
+            /**
+             * @description When to look at it again (reminders before it)
+             * @example 2026-12-01
+             */
+            reviewOn?: string;
+            /** @example Bilan 2025 solide, garantie Allianz Trade 40 k€ */
+            comment?: string;
+        };
+        CreditLimitRequestDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example C00042 */
+            customerRef: string;
+            /** @example Industrie Alpes SAS */
+            customerName: string;
+            /** @example 50000.00 */
+            amount: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description The customer's active limit now (null: none), to read a request as "from current to amount"
+             * @example 30000.00
+             */
+            currentAmount: string | null;
+            /** @example EUR */
+            currentCurrency: string | null;
+            /**
+             * @example internal
+             * @enum {string}
+             */
+            source: "internal" | "insurer" | "provider";
+            /** @example 2026-03-01 */
+            validFrom: string;
+            /** @example null */
+            validTo: string | null;
+            /** @example 2026-12-01 */
+            reviewOn: string | null;
+            /**
+             * @description pending (waits for approval) → active → superseded by the next one; or rejected
+             * @example active
+             * @enum {string}
+             */
+            status: "pending" | "active" | "rejected" | "superseded";
+            comment: string | null;
+            /**
+             * Format: uuid
+             * @description User who asked for it (null: an API key)
+             */
+            requestedById: string | null;
+            /** @example Claire Martin */
+            requestedByName: string | null;
+            /**
+             * Format: uuid
+             * @description Credit manager who approved or rejected it
+             */
+            decidedById: string | null;
+            /** @example null */
+            decidedAt: string | null;
+            decisionComment: string | null;
+            /** @example 2026-03-01T09:30:00.000Z */
+            createdAt: string;
+            /**
+             * @description Why it applied at once (a decrease, an increase within the threshold, a credit manager / admin / API feed) or waits (needs_approval)
+             * @example within_threshold
+             * @enum {string}
+             */
+            decision: "decrease" | "within_threshold" | "trusted_requester" | "needs_approval";
+            /**
+             * @description New amount − the current active amount (in this currency; 0 when none)
+             * @example 10000.00
+             */
+            increase: string;
+            /**
+             * @description The tenant's approval threshold in this currency; null when none is set or it could not be converted
+             * @example 20000.00
+             */
+            threshold: string | null;
+        };
+        DecideCreditLimitDto: {
+            /** @example Accord après revue du bilan */
+            comment?: string;
+        };
+        CreditLimitDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example C00042 */
+            customerRef: string;
+            /** @example Industrie Alpes SAS */
+            customerName: string;
+            /** @example 50000.00 */
+            amount: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description The customer's active limit now (null: none), to read a request as "from current to amount"
+             * @example 30000.00
+             */
+            currentAmount: string | null;
+            /** @example EUR */
+            currentCurrency: string | null;
+            /**
+             * @example internal
+             * @enum {string}
+             */
+            source: "internal" | "insurer" | "provider";
+            /** @example 2026-03-01 */
+            validFrom: string;
+            /** @example null */
+            validTo: string | null;
+            /** @example 2026-12-01 */
+            reviewOn: string | null;
+            /**
+             * @description pending (waits for approval) → active → superseded by the next one; or rejected
+             * @example active
+             * @enum {string}
+             */
+            status: "pending" | "active" | "rejected" | "superseded";
+            comment: string | null;
+            /**
+             * Format: uuid
+             * @description User who asked for it (null: an API key)
+             */
+            requestedById: string | null;
+            /** @example Claire Martin */
+            requestedByName: string | null;
+            /**
+             * Format: uuid
+             * @description Credit manager who approved or rejected it
+             */
+            decidedById: string | null;
+            /** @example null */
+            decidedAt: string | null;
+            decisionComment: string | null;
+            /** @example 2026-03-01T09:30:00.000Z */
+            createdAt: string;
+        };
+        CreditLimitUsageDto: {
+            /** Format: uuid */
+            customerId: string;
+            /** @example C00042 */
+            customerRef: string;
+            /** @example Industrie Alpes SAS */
+            customerName: string;
+            /** Format: uuid */
+            limitId: string;
+            /** @example 50000.00 */
+            limit: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 46000.00 */
+            exposure: string;
+            /** @example 4000.00 */
+            available: string;
+            /** @example 92.00 */
+            usagePercent: string;
+            /** @example 80 */
+            level: number;
+            /** @example null */
+            validTo: string | null;
+            /** @example 2026-12-01 */
+            reviewOn: string | null;
+            /**
+             * @description When the usage last changed
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            evaluatedAt: string;
+        };
+        LimitExposureDto: {
+            /**
+             * @description The limit's currency (else the customer's)
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description Open invoices less open credit notes
+             * @example 32000.00
+             */
+            receivables: string;
+            /**
+             * @description Open orders not invoiced yet
+             * @example 8000.00
+             */
+            orders: string;
+            /** @example 40000.00 */
+            total: string;
+            /** @example 5000.00 */
+            overdue: string;
+            /** @example 12 */
+            maxDaysLate: number;
+            /**
+             * @description Currencies left out for want of an exchange rate
+             * @example []
+             */
+            missingRates: string[];
+        };
+        CurrentCreditLimitDto: {
+            /** Format: uuid */
+            customerId: string;
+            /** @description The active limit (null: none) */
+            limit: components["schemas"]["CreditLimitDto"] | null;
+            /** @description The active limit applies today (between validFrom and validTo) */
+            valid: boolean;
+            exposure: components["schemas"]["LimitExposureDto"];
+            /**
+             * @description limit − exposure (negative: over the limit)
+             * @example 10000.00
+             */
+            available: string | null;
+            /**
+             * @description exposure / limit in percent, 2 decimals
+             * @example 80.00
+             */
+            usagePercent: string | null;
+            /**
+             * @description Highest alert level at or under the usage (0: under every level)
+             * @example 80
+             */
+            level: number;
+            /**
+             * @example [
+             *       50,
+             *       80,
+             *       100
+             *     ]
+             */
+            alertLevels: number[];
+            /**
+             * @description Requests waiting for approval
+             * @example 0
+             */
+            pendingRequests: number;
+        };
+        OpenOrderCountsDto: {
+            /** @example 120 */
+            received: number;
+            /** @example 20 */
+            created: number;
+            /** @example 3 */
+            updated: number;
+            /** @example 95 */
+            unchanged: number;
+            /**
+             * @description Open orders closed (amount 0, closed: true, or absent from a snapshot)
+             * @example 4
+             */
+            closed: number;
+            /** @example 0 */
+            failed: number;
+        };
+        OpenOrderImportResultDto: {
+            /** @enum {string} */
+            mode: "upsert" | "snapshot";
+            dryRun: boolean;
+            counts: components["schemas"]["OpenOrderCountsDto"];
+            /**
+             * @description Customers whose limit usage was re-evaluated
+             * @example 12
+             */
+            customersEvaluated: number;
+            /** @description Rows left out (partial=true or dryRun=true); at most 1000 */
+            errors: components["schemas"]["BulkRowErrorDto"][];
+        };
+        OpenOrderDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example CMD-2026-0457 */
+            externalRef: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example 2026-03-02 */
+            orderDate: string;
+            /**
+             * @description Not yet invoiced, incl. VAT
+             * @example 12000.00
+             */
+            amount: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 2026-03-20 */
+            expectedInvoiceDate: string | null;
+            /**
+             * @description When it stopped counting in the exposure
+             * @example null
+             */
+            closedAt: string | null;
+            /** @example 2026-03-02T08:00:00.000Z */
+            updatedAt: string;
+        };
+        RiskAlertDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example limit_threshold
+             * @enum {string}
+             */
+            type: "limit_threshold" | "limit_review" | "legal_event" | "grade_change" | "limit_approval";
+            /** Format: uuid */
+            customerId: string | null;
+            /** @example C00042 */
+            customerRef: string | null;
+            /** @example Industrie Alpes SAS */
+            customerName: string | null;
+            /**
+             * @example critical
+             * @enum {string}
+             */
+            severity: "info" | "warning" | "critical";
+            /**
+             * @description English sentence; the web app renders its own text from `data`
+             * @example Industrie Alpes SAS (C00042): exposure 52000.00 EUR is 104.00% of the credit limit of 50000.00 EUR, over the 100% level
+             */
+            message: string;
+            /**
+             * @description limit_threshold: level, usagePercent, exposure, limit, currency, crossing; limit_review: limitId, kind (review | expiry), date; limit_approval: limitId, amount, increase, threshold; legal_event: legalEvent, legalEventDate, provider
+             * @example {
+             *       "level": 100,
+             *       "usagePercent": "104.00",
+             *       "exposure": "52000.00",
+             *       "limit": "50000.00",
+             *       "currency": "EUR",
+             *       "crossing": 1
+             *     }
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /** @example null */
+            readAt: string | null;
+            /** Format: uuid */
+            readById: string | null;
+            /** @example 2026-03-02T08:10:00.000Z */
+            createdAt: string;
+        };
+        UnreadCountDto: {
+            /** @example 7 */
+            count: number;
+            /**
+             * @description Of which critical
+             * @example 2
+             */
+            critical: number;
+        };
+        ReadAllResultDto: {
+            /**
+             * @description Alerts marked read
+             * @example 7
+             */
+            updated: number;
+        };
+        CreateCreditCheckDto: {
+            /**
+             * Format: uuid
+             * @description The customer, by its Encours id; give this or `customerRef`, not both
+             * @example 3f1c2b9e-6a55-4d0e-9a43-1c0f6a3e2d11
+             */
+            customerId?: string;
+            /**
+             * @description The customer, by the ERP's reference (`externalRef`); give this or `customerId`, not both
+             * @example C000042
+             */
+            customerRef?: string;
+            /**
+             * @description Amount of the order, greater than 0, with at most the currency's decimals (decimal string, or a JSON number)
+             * @example 12500.00
+             */
+            amount: string | number;
+            /**
+             * @description ISO 4217 currency of the order
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description The ERP's order reference (logged and sent back)
+             * @example SO-2026-001234
+             */
+            orderRef?: string;
+        };
+        CreditCheckReasonDto: {
+            /**
+             * @example over_limit
+             * @enum {string}
+             */
+            code: "account_blocked" | "legal_event" | "over_limit" | "no_limit" | "overdue_days" | "overdue_amount" | "grade_e" | "grade_d";
+            /**
+             * @description What this rule asks for (tenant settings)
+             * @example block
+             * @enum {string}
+             */
+            outcome: "review" | "block";
+            /** @example The order would take exposure to 61500.00 EUR, above the credit limit of 50000.00 EUR by 11500.00 EUR */
+            message: string;
+        };
+        CreditCheckCustomerDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example C000042 */
+            externalRef: string;
+            /** @example Dupont Matériaux SAS */
+            name: string;
+        };
+        CreditCheckResultDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example block
+             * @enum {string}
+             */
+            decision: "accept" | "review" | "block";
+            /** @description The rules that fired; empty when accepted */
+            reasons: components["schemas"]["CreditCheckReasonDto"][];
+            customer: components["schemas"]["CreditCheckCustomerDto"];
+            /** @example SO-2026-001234 */
+            orderRef: string | null;
+            /**
+             * @description The order, in its own currency
+             * @example 12500.00
+             */
+            amount: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Exposure before the order (limit currency)
+             * @example 49000.00
+             */
+            exposure: string;
+            /**
+             * @description The valid credit limit; null: none
+             * @example 50000.00
+             */
+            limit: string | null;
+            /**
+             * @description limit − exposure before the order (may be negative); null without a limit
+             * @example 1000.00
+             */
+            available: string | null;
+            /**
+             * @description Currency of exposure, limit and available: the limit's, else the customer's
+             * @example EUR
+             */
+            limitCurrency: string;
+            /**
+             * @description Risk grade A..E when the check was made
+             * @example C
+             */
+            grade: string | null;
+            /**
+             * @example api_key
+             * @enum {string}
+             */
+            requestedByKind: "user" | "api_key";
+            /**
+             * Format: uuid
+             * @description The user or API key that asked
+             */
+            requestedById: string | null;
+            /** @example 2026-11-25T09:30:00.000Z */
+            checkedAt: string;
+            /**
+             * @description A credit manager let the order through
+             * @example false
+             */
+            released: boolean;
+            /** @example null */
+            releasedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The user who released it
+             */
+            releasedById: string | null;
+            /** @example null */
+            releaseComment: string | null;
+            /**
+             * @description The order converted to the limit currency
+             * @example 12500.00
+             */
+            orderAmount: string;
+            /**
+             * @description exposure + orderAmount
+             * @example 61500.00
+             */
+            exposureAfter: string;
+            /**
+             * @description limit − exposureAfter; null without a limit
+             * @example -11500.00
+             */
+            availableAfter: string | null;
+            /**
+             * @description Risk score 0-100; null when not scored yet
+             * @example 58
+             */
+            score: number | null;
+        };
+        CreditCheckDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example block
+             * @enum {string}
+             */
+            decision: "accept" | "review" | "block";
+            /** @description The rules that fired; empty when accepted */
+            reasons: components["schemas"]["CreditCheckReasonDto"][];
+            customer: components["schemas"]["CreditCheckCustomerDto"];
+            /** @example SO-2026-001234 */
+            orderRef: string | null;
+            /**
+             * @description The order, in its own currency
+             * @example 12500.00
+             */
+            amount: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Exposure before the order (limit currency)
+             * @example 49000.00
+             */
+            exposure: string;
+            /**
+             * @description The valid credit limit; null: none
+             * @example 50000.00
+             */
+            limit: string | null;
+            /**
+             * @description limit − exposure before the order (may be negative); null without a limit
+             * @example 1000.00
+             */
+            available: string | null;
+            /**
+             * @description Currency of exposure, limit and available: the limit's, else the customer's
+             * @example EUR
+             */
+            limitCurrency: string;
+            /**
+             * @description Risk grade A..E when the check was made
+             * @example C
+             */
+            grade: string | null;
+            /**
+             * @example api_key
+             * @enum {string}
+             */
+            requestedByKind: "user" | "api_key";
+            /**
+             * Format: uuid
+             * @description The user or API key that asked
+             */
+            requestedById: string | null;
+            /** @example 2026-11-25T09:30:00.000Z */
+            checkedAt: string;
+            /**
+             * @description A credit manager let the order through
+             * @example false
+             */
+            released: boolean;
+            /** @example null */
+            releasedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The user who released it
+             */
+            releasedById: string | null;
+            /** @example null */
+            releaseComment: string | null;
+        };
+        ReleaseCreditCheckDto: {
+            /**
+             * @description Why the order may go (logged and sent with the event)
+             * @example Acompte de 30 % reçu, commande libérée
+             */
+            comment?: string;
+        };
+        InvoicePredictionDto: {
+            /** Format: uuid */
+            invoiceId: string;
+            /** @example F2026-00042 */
+            number: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example Dupont Matériaux SAS */
+            customerName: string;
+            /** @example 2026-10-15 */
+            issueDate: string;
+            /** @example 2026-11-14 */
+            dueDate: string;
+            /**
+             * @description What remains to be paid, invoice currency
+             * @example 1200.00
+             */
+            openAmount: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Predicted payment date (never before the day it was computed)
+             * @example 2026-12-04
+             */
+            predictedDate: string;
+            /**
+             * @description Predicted days after the due date; negative: predicted early
+             * @example 20
+             */
+            predictedDaysLate: number;
+            /**
+             * @description Probability of being paid after the due date, 0-1 (1 once the invoice is past due and unpaid)
+             * @example 0.8731
+             */
+            lateProbability: number;
+            /**
+             * @description What the prediction rests on: `customer` (its own settled invoices), `segment` (its segment's or country's, a customer without history), `global` (the whole tenant's), `due_date` (no settled invoice at all: the due date)
+             * @example customer
+             * @enum {string}
+             */
+            basis: "customer" | "segment" | "global" | "due_date";
+            /**
+             * Format: uuid
+             * @description The model that set these values (a later run that finds the same values leaves them as they are)
+             */
+            modelId: string | null;
+            /**
+             * @description When these values were set
+             * @example 2026-11-20T01:30:00.000Z
+             */
+            computedAt: string;
+        };
+        OpenInvoicePredictionDto: {
+            /** Format: uuid */
+            invoiceId: string;
+            /** @example F2026-00042 */
+            number: string;
+            /** @example 2026-10-15 */
+            issueDate: string;
+            /** @example 2026-11-14 */
+            dueDate: string;
+            /** @example 1200.00 */
+            openAmount: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 2026-12-04 */
+            predictedDate: string | null;
+            /**
+             * @description Negative: predicted early
+             * @example 20
+             */
+            predictedDaysLate: number | null;
+            /** @example 0.8731 */
+            lateProbability: number | null;
+            /**
+             * @description What the prediction rests on: `customer` (its own settled invoices), `segment` (its segment's or country's, a customer without history), `global` (the whole tenant's), `due_date` (no settled invoice at all: the due date)
+             * @example customer
+             * @enum {string|null}
+             */
+            basis: "customer" | "segment" | "global" | "due_date" | null;
+            /** @example 2026-11-20T01:30:00.000Z */
+            computedAt: string | null;
+        };
+        MaeDaysDto: {
+            /**
+             * @description The model
+             * @example 3.96
+             */
+            model: number;
+            /**
+             * @description Baseline: paid on the due date
+             * @example 11.11
+             */
+            dueDate: number;
+            /**
+             * @description Baseline: the customer's mean days-to-pay
+             * @example 6.71
+             */
+            customerMean: number;
+            /**
+             * @description Baseline: the customer's median days-to-pay
+             * @example 6.47
+             */
+            customerMedian: number;
+        };
+        LateAccuracyDto: {
+            /**
+             * @description The model (late when its probability ≥ 0.5)
+             * @example 0.884
+             */
+            model: number;
+            /**
+             * @description Baseline: late when most of the customer’s invoices were
+             * @example 0.797
+             */
+            customerMajority: number;
+        };
+        PredictionMetricsDto: {
+            /**
+             * @description Hold-out cut-off (an issue date): learn from the invoices settled before it, test on those issued on or after it (the latest ≈ 20 %)
+             * @example 2026-09-14
+             */
+            cutoff: string | null;
+            /**
+             * @description Settled invoices learnt from for the measure
+             * @example 1846
+             */
+            trainCount: number;
+            /**
+             * @description Invoices the measure was taken on
+             * @example 536
+             */
+            testCount: number;
+            /** @description Mean absolute error of the predicted date, days (null: too little history to measure) */
+            maeDays: components["schemas"]["MaeDaysDto"] | null;
+            /** @description Share of invoices correctly called late / on time */
+            lateAccuracy: components["schemas"]["LateAccuracyDto"] | null;
+            /**
+             * @description Share of the settled invoices paid late
+             * @example 0.42
+             */
+            lateShare: number | null;
+        };
+        PredictionModelSummaryDto: {
+            /**
+             * @description Recency: an invoice's weight halves every N invoices back
+             * @example 8
+             */
+            halfLifeInvoices: number;
+            /**
+             * @description Pseudo-invoices at the segment level added to each customer
+             * @example 0.5
+             */
+            customerShrinkage: number;
+            /**
+             * @description Pseudo-invoices at the global level added to each segment
+             * @example 5
+             */
+            segmentShrinkage: number;
+            /**
+             * @description Extra days to pay a disputed invoice (same customer)
+             * @example 6.2
+             */
+            disputedDays: number;
+            /**
+             * @description Extra days per doubling of the amount is this × ln 2
+             * @example 0.4
+             */
+            logAmountDays: number;
+            /**
+             * @description Tenant-wide level: days to pay, before invoice effects
+             * @example 38.5
+             */
+            globalLevelDays: number;
+            /**
+             * @description Spread of the days-to-pay around each customer level
+             * @example 4.8
+             */
+            residualSdDays: number;
+            /**
+             * @description Segments with a level of their own
+             * @example 12
+             */
+            segments: number;
+            /**
+             * @description Customers with a level of their own
+             * @example 830
+             */
+            customers: number;
+        };
+        PredictionModelDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-11-20T01:30:00.000Z */
+            trainedAt: string;
+            /**
+             * @description Settled invoices learnt from
+             * @example 2466
+             */
+            trainingCount: number;
+            metrics: components["schemas"]["PredictionMetricsDto"];
+            model: components["schemas"]["PredictionModelSummaryDto"];
+            /**
+             * @description Open invoices with a prediction now
+             * @example 15230
+             */
+            predictedInvoices: number;
+        };
+        TrainResultDto: {
+            model: components["schemas"]["PredictionModelDto"];
+            /**
+             * @description Open invoices predicted
+             * @example 15230
+             */
+            predicted: number;
+            /**
+             * @description Predictions new or changed (the others were left as they were)
+             * @example 4210
+             */
+            written: number;
+            /**
+             * @description Predictions removed: their invoice is no longer open
+             * @example 12
+             */
+            deleted: number;
+        };
+        GoodPayerDto: {
+            /** Format: uuid */
+            customerId: string;
+            /** @example Dupont Matériaux SAS */
+            name: string;
+            /** @example C-1042 */
+            externalRef: string;
+            /** Format: uuid */
+            salespersonId: string | null;
+            /** @example Claire Martin */
+            salespersonName: string | null;
+            /**
+             * @example A
+             * @enum {string}
+             */
+            grade: "A" | "B";
+            /**
+             * @description Risk score 0-100 (higher is safer)
+             * @example 86
+             */
+            score: number;
+            /**
+             * @description Open invoices less open credit notes, in `currency`; null when a rate is missing (see missingRates)
+             * @example 12500.00
+             */
+            openAmount: string | null;
+            /**
+             * @description The tenant currency
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description Currencies of open items left out for lack of a rate
+             * @example []
+             */
+            missingRates: string[];
+            /**
+             * @description Average days late of the invoices paid in the last 12 months, weighted by amount (invoices in the customer currency); null without any
+             * @example 1.5
+             */
+            averageDaysLate: number | null;
+            /**
+             * @description Days past due of its oldest overdue invoice (at most 15 here)
+             * @example 3
+             */
+            maxDaysOverdue: number;
+        };
+        RiskBadgeDto: {
+            /** Format: uuid */
+            customerId: string;
+            /**
+             * @description null: not scored yet
+             * @example B
+             * @enum {string|null}
+             */
+            grade: "A" | "B" | "C" | "D" | "E" | null;
+            /** @example 71 */
+            score: number | null;
+            /**
+             * @description An active credit limit is used at 100 % or more (last evaluation)
+             * @example false
+             */
+            overLimit: boolean;
+            /**
+             * @description Limit usage in percent at the last evaluation
+             * @example 64.20
+             */
+            limitUsagePercent: string | null;
+            /**
+             * @description A collective proceeding carried by a provider's latest rating (24 months); null: none
+             * @example null
+             * @enum {string|null}
+             */
+            legalEvent: "safeguard" | "receivership" | "liquidation" | null;
+            /** @example null */
+            legalEventDate: string | null;
+            /**
+             * @description Mean late probability of its open invoices, weighted by open amount; null when none is predicted
+             * @example 0.35
+             */
+            lateProbability: number | null;
+        };
+        RiskBadgesDto: {
+            /** @description One per known customer the caller may see, in the order asked */
+            items: components["schemas"]["RiskBadgeDto"][];
+        };
+        RiskBadgesBody: {
+            /**
+             * @description Customer ids (1 to 500)
+             * @example [
+             *       "3f1c2b9e-6a55-4d0e-9a43-1c0f6a3e2d11"
+             *     ]
+             */
+            customerIds: string[];
+        };
+        CashMonthDto: {
+            /** @example 2026-03 */
+            month: string;
+            /**
+             * @description Payments allocated in the month (by payment date), tenant currency
+             * @example 48250.00
+             */
+            cashCollected: string;
+            /**
+             * @description Invoices fully paid in the month (with cash)
+             * @example 31
+             */
+            invoicesSettled: number;
+        };
+        SalespersonCashDto: {
+            /**
+             * Format: uuid
+             * @description null: customers without a salesperson
+             */
+            salespersonId: string | null;
+            /** @example Claire Martin */
+            name: string | null;
+            /** @description Every month of the period, in order */
+            months: components["schemas"]["CashMonthDto"][];
+            /** @example 152000.00 */
+            cashCollected: string;
+            /** @example 97 */
+            invoicesSettled: number;
+        };
+        MissingCashRateDto: {
+            /** @example USD */
+            currency: string;
+            /**
+             * @description Payments left out: no rate to the tenant currency on or before their date
+             * @example 2
+             */
+            count: number;
+        };
+        CashCollectedDto: {
+            /**
+             * @description The tenant currency
+             * @example EUR
+             */
+            currency: string;
+            /** @example 2026-01 */
+            from: string;
+            /** @example 2026-12 */
+            to: string;
+            /**
+             * @example [
+             *       "2026-01",
+             *       "2026-02"
+             *     ]
+             */
+            months: string[];
+            /** @description Salespeople with cash or settled invoices in the period */
+            salespeople: components["schemas"]["SalespersonCashDto"][];
+            /** @description All the lines above, per month */
+            totals: components["schemas"]["CashMonthDto"][];
+            /** @example 152000.00 */
+            cashCollected: string;
+            /** @example 97 */
+            invoicesSettled: number;
+            missingRates: components["schemas"]["MissingCashRateDto"][];
         };
         DunningSettingsDto: {
             /**
@@ -3800,7 +6065,7 @@ export interface components {
              */
             businessUnitIds?: string[];
             /**
-             * @description Risk grades A (best) to E. Stored, but not used for assignment until the scoring module grades customers.
+             * @description Risk grades A (best) to E: the customer's current grade (scoring) is in the list; a customer not scored yet does not match (any when empty)
              * @example []
              */
             riskGrades?: ("A" | "B" | "C" | "D" | "E")[];
@@ -9500,6 +11765,2116 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Score_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerScoreDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Score_history: {
+        parameters: {
+            query?: {
+                /** @description First day (inclusive) */
+                from?: string;
+                /** @description Last day (inclusive) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreHistoryPointDto"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Score_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description score (lowest first, the default), -score, name, -name; unscored customers last */
+                sort?: "score" | "-score" | "name" | "-name";
+                /** @description Free-text search */
+                q?: string;
+                /** @description Grades, comma-separated */
+                grade?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["ScoredCustomerDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Score_grades: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradeDistributionDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Score_recompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecomputeResultDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ScoringSettings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoringSettingsDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ScoringSettings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateScoringSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoringSettingsDto"];
+                };
+            };
+            /** @description A field is not valid; `errors[].field` names it (`weights.daysLate`, `alertLevels[1]`, `creditCheckRules.gradeE`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Ratings_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                /** @description true: only ratings with a legal event; false: only those without */
+                legalEvent?: boolean;
+                provider?: string;
+                customerId?: string;
+                source?: "manual" | "api" | "file" | "provider";
+                /** @description Rated on or after */
+                from?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["ExternalRatingDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Ratings_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExternalRatingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalRatingDto"];
+                };
+            };
+            /** @description A field is invalid or the customer unknown; `errors[].field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Ratings_import: {
+        parameters: {
+            query?: {
+                /** @description Check and count, write nothing (row errors answered with 200) */
+                dryRun?: boolean;
+                /** @description Write the valid rows and report the others (default: all or nothing) */
+                partial?: boolean;
+                /** @description XLSX upload: the worksheet to read (default: the first one) */
+                sheet?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[] | {
+                    /** Format: binary */
+                    file: string;
+                };
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                }[] | {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingImportResultDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Row errors: nothing written; `errors[]` has row, field and message */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Ratings_refresh: {
+        parameters: {
+            query: {
+                /** @description A registered provider connector */
+                provider: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingRefreshResultDto"];
+                };
+            };
+            /** @description No such provider registered */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Ratings_listForCustomer: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                /** @description true: only ratings with a legal event; false: only those without */
+                legalEvent?: boolean;
+                provider?: string;
+                customerId?: string;
+                source?: "manual" | "api" | "file" | "provider";
+                /** @description Rated on or after */
+                from?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["ExternalRatingDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditLimits_history: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                status?: "pending" | "active" | "rejected" | "superseded";
+                source?: "internal" | "insurer" | "provider";
+                customerId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["CreditLimitDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditLimits_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCreditLimitDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditLimitRequestDto"];
+                };
+            };
+            /** @description A field is invalid (amount, currency, source, dates); `errors[].field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditLimits_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideCreditLimitDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditLimitDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not pending (already decided), or its validity already ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditLimits_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideCreditLimitDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditLimitDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not pending (already decided) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditLimits_usage: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                /** @description Usage in percent at least */
+                minUsage?: number;
+                /** @description Stored alert level at least */
+                minLevel?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["CreditLimitUsageDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditLimits_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                status?: "pending" | "active" | "rejected" | "superseded";
+                source?: "internal" | "insurer" | "provider";
+                customerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["CreditLimitDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditLimits_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentCreditLimitDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    OpenOrders_import: {
+        parameters: {
+            query?: {
+                /** @description snapshot: the batch is the full list of open orders; open orders absent from it are closed */
+                mode?: "upsert" | "snapshot";
+                /** @description Check and count, write nothing (row errors answered with 200) */
+                dryRun?: boolean;
+                /** @description Write the valid rows and report the others (default: all or nothing) */
+                partial?: boolean;
+                /** @description Snapshot safety limit: most open orders it may close (default: 5% of open orders or 100, whichever is larger) */
+                maxClose?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenOrderImportResultDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Row errors or snapshot limit: nothing written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    OpenOrders_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                status?: "open" | "closed" | "all";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["OpenOrderDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RiskAlerts_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                /** @description true: unread only; false: read only */
+                unread?: boolean;
+                type?: "limit_threshold" | "limit_review" | "legal_event" | "grade_change" | "limit_approval";
+                severity?: "info" | "warning" | "critical";
+                customerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["RiskAlertDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RiskAlerts_unreadCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCountDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RiskAlerts_readAll: {
+        parameters: {
+            query?: {
+                /** @description Only alerts of this type */
+                type?: "limit_threshold" | "limit_review" | "legal_event" | "grade_change" | "limit_approval";
+                /** @description Only alerts of this customer */
+                customerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResultDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RiskAlerts_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskAlertDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditCheck_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                /** @description Comma-separated decisions: accept, review, block */
+                decision?: string;
+                /** @description true: released checks only; false: not released yet */
+                released?: boolean;
+                customerId?: string;
+                /** @description Checked on or after this day (tenant time zone) */
+                from?: string;
+                /** @description Checked on or before this day (tenant time zone) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["CreditCheckDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditCheck_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCreditCheckDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditCheckResultDto"];
+                };
+            };
+            /** @description `errors[].field` names the field: `customerId`/`customerRef` (no such customer), `amount` (not > 0, too many decimals), `currency` (unknown, or no exchange rate to the limit currency), `orderRef` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditCheck_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditCheckDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditCheck_release: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseCreditCheckDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditCheckDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The check accepted the order, or was already released */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Prediction_forInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePredictionDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Prediction_forCustomer: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["OpenInvoicePredictionDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Prediction_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                /** @description Predicted payment date on or after */
+                from?: string;
+                /** @description Predicted payment date on or before */
+                to?: string;
+                /** @description Only invoices at least this likely to be late */
+                lateProbabilityMin?: number;
+                /** @description One customer's invoices */
+                customerId?: string;
+                /** @description Invoices in this currency only */
+                currency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["InvoicePredictionDto"][];
+                    };
+                };
+            };
+            /** @description A parameter is invalid; `errors[].field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Prediction_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionModelDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Prediction_train: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainResultDto"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A training or refresh is already running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Sales_goodPayers: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Field to sort by; prefix with - for descending */
+                sort?: string;
+                /** @description Free-text search */
+                q?: string;
+                /** @description One salesperson's customers (sales: always their own) */
+                salespersonId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageMeta"] & {
+                        items: components["schemas"]["GoodPayerDto"][];
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Sales_riskBadges: {
+        parameters: {
+            query: {
+                /** @description Customer ids, comma-separated (1 to 500) */
+                customerIds: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskBadgesDto"];
+                };
+            };
+            /** @description `customerIds` missing, not uuids, or too many */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Sales_riskBadgesFor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskBadgesBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskBadgesDto"];
+                };
+            };
+            /** @description `customerIds` missing, not uuids, or too many */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Sales_cashCollected: {
+        parameters: {
+            query?: {
+                /** @description First month, YYYY-MM (default: 11 months before `to`) */
+                from?: string;
+                /** @description Last month, YYYY-MM (default: the current month) */
+                to?: string;
+                /** @description One salesperson (sales: always their own) */
+                salespersonId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashCollectedDto"];
+                };
+            };
+            /** @description `from`/`to` not months (YYYY-MM), reversed or too far apart */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or API-key scope not sufficient */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

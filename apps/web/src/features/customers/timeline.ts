@@ -1,5 +1,5 @@
 import type { TimelineItem } from '../../api/reporting';
-import { formatDate } from '../../format';
+import { formatDate, formatMoney } from '../../format';
 
 /** PrimeIcons per event type; `<module>.<what>` types fall back on their module. */
 const ICONS: Record<string, string> = {
@@ -95,7 +95,55 @@ export function timelineTitle(item: TimelineItem, translate: (key: string, named
       ? translate('timeline.callWith', { contact: ref, outcome: said })
       : translate('timeline.call', { outcome: said });
   }
-  return dunningTitle(item, translate) ?? item.title;
+  return dunningTitle(item, translate) ?? scoringTitle(item, translate) ?? item.title;
+}
+
+const LIMIT_EVENTS: Record<string, string> = {
+  'scoring.limit_set': 'timeline.scoring_limit_set',
+  'scoring.limit_requested': 'timeline.scoring_limit_requested',
+  'scoring.limit_approved': 'timeline.scoring_limit_approved',
+  'scoring.limit_rejected': 'timeline.scoring_limit_rejected',
+};
+
+/** Risk events (grades, limits, legal events, credit checks) the UI words itself; null for the others. */
+function scoringTitle(item: TimelineItem, translate: (key: string, named?: Record<string, unknown>) => string): string | null {
+  if (!item.type.startsWith('scoring.')) return null;
+  const data = item.data ?? {};
+  const amount = item.amount ? formatMoney(item.amount, item.currency ?? 'EUR') : null;
+  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
+  switch (item.type) {
+    case 'scoring.grade_changed': {
+      const [from, to, score] = [str(data.previousGrade), str(data.grade), str(data.score)];
+      return from && to && score ? translate('timeline.scoring_grade_changed', { from, to, score }) : null;
+    }
+    case 'scoring.legal_event': {
+      const event = str(data.legalEvent);
+      if (!event) return null;
+      return translate('timeline.scoring_legal_event', {
+        event: translate(`risk.legalEvents.${event}`),
+        provider: str(data.provider) ?? '',
+      });
+    }
+    case 'scoring.limit_threshold': {
+      const [usage, level] = [str(data.usagePercent), str(data.level)];
+      return usage && level ? translate('timeline.scoring_limit_threshold', { usage: Number(usage).toFixed(0), level }) : null;
+    }
+    case 'scoring.credit_check':
+    case 'scoring.credit_check_released': {
+      if (!amount) return null;
+      const order = str(data.orderRef);
+      const decision = str(data.decision);
+      const key =
+        item.type === 'scoring.credit_check_released'
+          ? 'timeline.scoring_credit_check_released'
+          : decision === 'block'
+            ? 'timeline.scoring_credit_check_block'
+            : 'timeline.scoring_credit_check_review';
+      return translate(key, { order: order ?? translate('timeline.scoring_order_unnamed'), amount });
+    }
+    default:
+      return LIMIT_EVENTS[item.type] && amount ? translate(LIMIT_EVENTS[item.type], { amount }) : null;
+  }
 }
 
 /** Dunning, promise and payment-plan events the UI words itself; null for the others. */

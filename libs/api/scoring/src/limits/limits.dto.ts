@@ -69,6 +69,14 @@ export class CreditLimitDto {
   @ApiProperty({ example: 'Industrie Alpes SAS' }) customerName: string;
   @ApiProperty({ example: '50000.00' }) amount: string;
   @ApiProperty({ example: 'EUR' }) currency: string;
+  @ApiProperty({
+    example: '30000.00',
+    nullable: true,
+    type: String,
+    description: 'The customer\'s active limit now (null: none), to read a request as "from current to amount"',
+  })
+  currentAmount: string | null;
+  @ApiProperty({ example: 'EUR', nullable: true, type: String }) currentCurrency: string | null;
   @ApiProperty({ enum: LIMIT_SOURCES, example: 'internal' }) source: LimitSource;
   @ApiProperty({ example: '2026-03-01' }) validFrom: string;
   @ApiProperty({ example: null, nullable: true, type: String }) validTo: string | null;
@@ -126,7 +134,7 @@ export class CreditLimitQuery extends PageQuery {
   customerId?: string;
 }
 
-export class ExposureDto {
+export class LimitExposureDto {
   @ApiProperty({ example: 'EUR', description: "The limit's currency (else the customer's)" }) currency: string;
   @ApiProperty({ example: '32000.00', description: 'Open invoices less open credit notes' }) receivables: string;
   @ApiProperty({ example: '8000.00', description: 'Open orders not invoiced yet' }) orders: string;
@@ -142,7 +150,7 @@ export class CurrentCreditLimitDto {
   @ApiProperty({ type: CreditLimitDto, nullable: true, description: 'The active limit (null: none)' })
   limit: CreditLimitDto | null;
   @ApiProperty({ description: 'The active limit applies today (between validFrom and validTo)' }) valid: boolean;
-  @ApiProperty({ type: ExposureDto }) exposure: ExposureDto;
+  @ApiProperty({ type: LimitExposureDto }) exposure: LimitExposureDto;
   @ApiProperty({ example: '10000.00', nullable: true, type: String, description: 'limit − exposure (negative: over the limit)' })
   available: string | null;
   @ApiProperty({ example: '80.00', nullable: true, type: String, description: 'exposure / limit in percent, 2 decimals' })

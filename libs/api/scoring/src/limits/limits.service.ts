@@ -46,6 +46,8 @@ import type {
 } from './limits.dto.js';
 
 interface LimitRow {
+  current_amount: string | null;
+  current_currency: string | null;
   id: string;
   customer_id: string;
   customer_ref: string;
@@ -69,9 +71,10 @@ interface LimitRow {
 const LIMIT_COLUMNS = `l.id, l.customer_id, c.external_ref AS customer_ref, c.name AS customer_name, l.amount::text AS amount,
   l.currency::text AS currency, l.source, l.valid_from::text AS valid_from, l.valid_to::text AS valid_to,
   l.review_on::text AS review_on, l.status, l.comment, l.requested_by_id, u.name AS requested_by_name, l.decided_by_id,
-  l.decided_at, l.decision_comment, l.created_at`;
+  l.decided_at, l.decision_comment, l.created_at, a.amount::text AS current_amount, a.currency::text AS current_currency`;
 const LIMIT_FROM = `FROM credit_limit l JOIN customer c ON c.id = l.customer_id AND c.tenant_id = l.tenant_id
-  LEFT JOIN app_user u ON u.id = l.requested_by_id AND u.tenant_id = l.tenant_id`;
+  LEFT JOIN app_user u ON u.id = l.requested_by_id AND u.tenant_id = l.tenant_id
+  LEFT JOIN credit_limit a ON a.tenant_id = l.tenant_id AND a.customer_id = l.customer_id AND a.status = 'active'`;
 
 function toDto(r: LimitRow): CreditLimitDto {
   const currency = r.currency.trim();
@@ -82,6 +85,8 @@ function toDto(r: LimitRow): CreditLimitDto {
     customerName: r.customer_name,
     amount: money(r.amount, currency)!,
     currency,
+    currentAmount: r.current_currency ? money(r.current_amount, r.current_currency.trim()) : null,
+    currentCurrency: r.current_currency?.trim() ?? null,
     source: r.source,
     validFrom: r.valid_from,
     validTo: r.valid_to,
@@ -284,11 +289,24 @@ export class CreditLimitsService {
     });
   }
 
-  private async supersede(m: EntityManager, tenantId: string, customerId: string): Promise<void> {
-    await m.query(
-      `UPDATE credit_limit SET status = 'superseded', updated_at = now() WHERE tenant_id = $1 AND customer_id = $2 AND status = 'active'`,
-      [tenantId, customerId],
+  /**
+   * A new limit takes effect: the active one is superseded, and so are requests still pending for the
+   * customer (they asked to move from a limit that no longer applies); their approval alerts are closed.
+   */
+  private async supersede(m: EntityManager, tenantId: string, customerId: string, keepId: string | null = null): Promise<void> {
+    const [rows] = await m.query(
+      `UPDATE credit_limit SET status = 'superseded', updated_at = now()
+        WHERE tenant_id = $1 AND customer_id = $2 AND status IN ('active', 'pending') AND id IS DISTINCT FROM $3
+        RETURNING id, status`,
+      [tenantId, customerId, keepId],
     );
+    const ids = (rows as Array<{ id: string }>).map((r) => r.id);
+    if (ids.length)
+      await m.query(
+        `UPDATE risk_alert SET read_at = now(), updated_at = now()
+          WHERE tenant_id = $1 AND type = 'limit_approval' AND dedupe_key = ANY ($2::text[]) AND read_at IS NULL`,
+        [tenantId, ids],
+      );
   }
 
   async approve(id: string, dto: DecideCreditLimitDto): Promise<CreditLimitDto> {
@@ -317,7 +335,7 @@ export class CreditLimitsService {
       if (to === 'active' && row.valid_to && row.valid_to < today)
         throw new ConflictError('limit-expired', `This request ended on ${row.valid_to}: reject it, or ask for a new limit`);
       const userId = currentUserId();
-      if (to === 'active') await this.supersede(m, tenantId, found.customerId);
+      if (to === 'active') await this.supersede(m, tenantId, found.customerId, id);
       await m.query(
         `UPDATE credit_limit SET status = $3, decided_by_id = $4, decided_at = $5, decision_comment = $6, updated_at = now()
           WHERE tenant_id = $1 AND id = $2`,
