@@ -8,6 +8,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:ageing
  *
  * Options: --invoices N (1000000) --customers N (50000) --requests N (200 per endpoint and mode)
+ *   --paid N (0: paid invoices of the 24 months before, with their payments and allocations)
  *   --concurrency N (4) --warmup N (10) --load copy|api (copy) --no-analyze --seed N (7)
  *   --only kpis,ageing?groupBy (endpoints whose path contains one of these)
  *   --as-of YYYY-MM-DD (today) --build --timeout SECONDS (3600) --json FILE
@@ -16,7 +17,9 @@
  * an API key with receivables:read + imports:write, customers through the import API. The open
  * items go in by one COPY into receivable_item (the reporting aggregates are kept by
  * statement-level triggers on that table, which fire on COPY too), or with --load api through
- * POST /api/v1/imports/invoices. GET /api/v1/receivables/aggregates/check (admin) then tells
+ * POST /api/v1/imports/invoices. With --paid N, a paid history by COPY too (N invoices issued in the
+ * 24 months before as-of, each settled by one or two payments and their allocations, some late, some
+ * early; the allocation triggers keep the flows of the KPIs). GET /api/v1/receivables/aggregates/check (admin) then tells
  * whether the aggregates match the items; unless --no-analyze, VACUUM (ANALYZE) runs on the
  * loaded tables, as autovacuum would shortly after a bulk load.
  * Then, for each endpoint: --warmup requests, --requests sequential requests, and --requests
@@ -26,6 +29,7 @@
  * Ctrl-C or the time-out.
  */
 import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import pg from 'pg';
 import {
@@ -45,16 +49,19 @@ import {
   log,
   machineLine,
   makeTempDir,
+  prng,
   pushImport,
   runMain,
   startDatabase,
   startServer,
+  customerRef,
   todayIso,
 } from './lib.mjs';
 
 const { values: o } = parseArgs({
   options: {
     invoices: { type: 'string', default: '1000000' },
+    paid: { type: 'string', default: '0' },
     customers: { type: 'string', default: '50000' },
     requests: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '4' },
@@ -71,6 +78,7 @@ const { values: o } = parseArgs({
   strict: true,
 });
 const N = Number(o.invoices);
+const PAID = Number(o.paid);
 const C = Number(o.customers);
 const REQ = Number(o.requests);
 const CONC = Number(o.concurrency);
@@ -124,6 +132,13 @@ await runMain(
       log(`Open items: ${fmt(r.rows)} through the import API in ${r.seconds.toFixed(1)} s`);
     }
     const loadSeconds = +((performance.now() - t0) / 1000).toFixed(1);
+    let paidSeconds = null;
+    if (PAID > 0) {
+      const p0 = performance.now();
+      const n = await loadPaid(client, t.tenantId, await customerIdMap(client, t.tenantId), PAID);
+      paidSeconds = +((performance.now() - p0) / 1000).toFixed(1);
+      log(`Paid history: ${fmt(PAID)} paid invoices, ${fmt(n)} payments and allocations by COPY in ${paidSeconds} s`);
+    }
 
     const check = await http(server.base, 'GET', '/api/v1/receivables/aggregates/check', { token: t.adminToken });
     let aggregates;
@@ -138,19 +153,31 @@ await runMain(
       const s = performance.now();
       await client.query('VACUUM (ANALYZE) receivable_item');
       await client.query('VACUUM (ANALYZE) customer');
-      for (const tb of ['receivable_open_balance', 'receivable_customer_balance', 'receivable_monthly_sales']) {
+      await client.query('VACUUM (ANALYZE) payment');
+      await client.query('VACUUM (ANALYZE) allocation');
+      for (const tb of [
+        'receivable_open_balance',
+        'receivable_customer_balance',
+        'receivable_monthly_sales',
+        'receivable_monthly_flow',
+        'receivable_customer_flow',
+      ]) {
         const exists = await client.query('SELECT to_regclass($1) AS r', [tb]);
         if (exists.rows[0].r) await client.query(`VACUUM (ANALYZE) ${tb}`);
       }
       log(`VACUUM (ANALYZE) in ${((performance.now() - s) / 1000).toFixed(1)} s`);
     }
-    const [{ items, overdue }] = (
+    const [{ items, overdue, paid }] = (
       await client.query(
-        `SELECT count(*)::int AS items, count(*) FILTER (WHERE due_date < $2::date)::int AS overdue FROM receivable_item WHERE tenant_id = $1`,
+        `SELECT count(*) FILTER (WHERE open_amount > 0)::int AS items, count(*) FILTER (WHERE open_amount = 0)::int AS paid,
+                count(*) FILTER (WHERE open_amount > 0 AND due_date < $2::date)::int AS overdue
+           FROM receivable_item WHERE tenant_id = $1`,
         [t.tenantId, AS_OF],
       )
     ).rows;
-    log(`Ledger: ${fmt(items)} open items (${((100 * overdue) / items).toFixed(1)} % overdue), ${fmt(C)} customers`);
+    log(
+      `Ledger: ${fmt(items)} open items (${((100 * overdue) / items).toFixed(1)} % overdue), ${fmt(paid)} paid, ${fmt(C)} customers`,
+    );
 
     const results = [];
     const only = o.only?.split(',');
@@ -196,7 +223,7 @@ await runMain(
         .join(' ')}`,
     );
     console.log(
-      `ledger    ${fmt(items)} open items, ${fmt(C)} customers, loaded by ${o.load} in ${loadSeconds} s; ${o['no-analyze'] ? 'no VACUUM ANALYZE' : 'VACUUM (ANALYZE) after load'}`,
+      `ledger    ${fmt(items)} open items, ${fmt(paid)} paid invoices, ${fmt(C)} customers, loaded by ${o.load} in ${loadSeconds} s${paidSeconds === null ? '' : ` (+ paid history ${paidSeconds} s)`}; ${o['no-analyze'] ? 'no VACUUM ANALYZE' : 'VACUUM (ANALYZE) after load'}`,
     );
     console.log(`aggregates/check: ${check.status} ${check.status === 200 ? JSON.stringify({ ok: check.json?.ok }) : ''}`);
     console.log(
@@ -220,9 +247,11 @@ await runMain(
       database: db.kind,
       settings,
       items,
+      paid,
       customers: C,
       load: o.load,
       loadSeconds,
+      paidSeconds,
       analyzed: !o['no-analyze'],
       aggregatesCheck: aggregates,
       results,
@@ -232,6 +261,58 @@ await runMain(
   },
   { timeoutSeconds: Number(o.timeout) },
 );
+
+/**
+ * `n` paid invoices issued in the 24 months before as-of (customers skewed as the open items), each settled by one
+ * payment, or by two (one part 15 days earlier) for one in five; payment 5 days before to about 3 months after the due
+ * date (exponential lateness, mean 20 days), never after as-of. Items, payments and allocations by COPY (the allocation
+ * triggers keep the KPI flows). Returns the number of allocations.
+ */
+async function loadPaid(client, tenantId, ids, n) {
+  const r = prng(SEED + 1000);
+  const DAY = 86_400_000;
+  const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const money = (c) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
+  const asOfMs = Date.parse(`${AS_OF}T00:00:00Z`);
+  const items = [];
+  const payments = [];
+  const allocations = [];
+  for (let i = 0; i < n; i++) {
+    const cid = ids.get(customerRef(Math.floor(C * Math.pow(r(), 1.6))));
+    const terms = [30, 45, 60, 90][Math.floor(r() * 4)];
+    const issue = asOfMs - (30 + Math.floor(r() * 700)) * DAY;
+    const due = issue + terms * DAY;
+    const z = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+    const cents = Math.round(Math.min(500_000, Math.max(10, Math.exp(Math.log(1500) + 1.2 * z))) * 100);
+    const paidOn = Math.max(issue, Math.min(asOfMs - DAY, due + (Math.floor(-Math.log(1 - r()) * 20) - 5) * DAY));
+    const id = randomUUID();
+    const parts = r() < 0.2 && cents >= 200 ? [Math.floor(cents / 2), cents - Math.floor(cents / 2)] : [cents];
+    parts.forEach((c, k) => {
+      const date = iso(k === 0 && parts.length === 2 ? Math.max(issue, paidOn - 15 * DAY) : paidOn);
+      const pid = randomUUID();
+      payments.push(`${pid}	${tenantId}	PAY${String(i + 1).padStart(8, '0')}-${k}	${cid}	${date}	${money(c)}	EUR	0
+`);
+      allocations.push(`${tenantId}	${id}	${pid}	${money(c)}	${date}
+`);
+    });
+    const seq = String(i + 1).padStart(8, '0');
+    items.push(
+      `${id}	${tenantId}	invoice	PAID${seq}	FP-${seq}	${cid}	${iso(issue)}	${iso(due)}	EUR	${money(cents)}	0	paid	${iso(paidOn)}
+`,
+    );
+  }
+  await copyFrom(
+    client,
+    `COPY receivable_item (id, tenant_id, kind, external_ref, number, customer_id, issue_date, due_date, currency, amount, open_amount, status, closed_at) FROM STDIN`,
+    chunked(items),
+  );
+  await copyFrom(
+    client,
+    `COPY payment (id, tenant_id, external_ref, customer_id, date, amount, currency, unallocated_amount) FROM STDIN`,
+    chunked(payments),
+  );
+  return copyFrom(client, `COPY allocation (tenant_id, invoice_id, payment_id, amount, date) FROM STDIN`, chunked(allocations));
+}
 
 /** `n` GET requests with `concurrency` in flight; latency stats in ms, errors counted. */
 async function measure(base, path, key, n, concurrency) {

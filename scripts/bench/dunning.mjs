@@ -273,7 +273,8 @@ await runMain(
       'customer_dunning',
       'receivable_open_balance',
       'receivable_customer_balance',
-      'receivable_monthly_sales',
+      'receivable_monthly_flow',
+      'receivable_customer_flow',
     ]) {
       const exists = await client.query('SELECT to_regclass($1) AS r', [tb]);
       if (exists.rows[0].r) await client.query(`VACUUM (ANALYZE) ${tb}`);

@@ -37,3 +37,4 @@ export const RECEIVABLES_ENTITIES = [
 export * from './shared/portfolio.js';
 export { money, minorOf } from './shared/amounts.js';
 export { convertMinor } from './reporting/reporting-math.js';
+export { MAX_UPLOAD_BYTES, parseCsvFile, parseXlsxFile, uploadFormatOf, type UploadedImportFile } from './imports/upload-file.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   addToBuckets,
+  balancesAtMonthEnds,
   convertMinor,
   countBackMonths,
   emptyBucketed,
@@ -79,5 +80,38 @@ describe('reporting math', () => {
     expect(points).toHaveLength(13);
     expect(points.slice(0, 3)).toEqual(['2026-03-15', '2026-02-28', '2026-01-31']);
     expect(points.at(-1)).toBe('2025-03-31');
+  });
+
+  it('sums monthly flows up to each month end, per key and currency', () => {
+    const flow = (key: string | null, currency: string, month: string, receivables: bigint, overdue = 0n) => ({
+      key,
+      currency,
+      month,
+      receivables,
+      overdue,
+    });
+    const balances = balancesAtMonthEnds(
+      [
+        flow('a', 'EUR', '2026-03', 500n, 100n),
+        flow('a', 'EUR', '2026-01', 1000n),
+        flow('a', 'USD', '2026-02', 70n, 70n),
+        flow(null, 'EUR', '2026-04', -5n),
+        flow('a', 'EUR', '2026-02', -300n, 200n),
+      ],
+      ['2026-03-31', '2026-01-31', '2026-02-28'],
+    );
+    const at = (date: string) =>
+      balances.filter((b) => b.at === date).map(({ key, currency, total, overdue }) => [key, currency, total, overdue]);
+    expect(at('2026-01-31')).toEqual([['a', 'EUR', 1000n, 0n]]);
+    expect(at('2026-02-28')).toEqual([
+      ['a', 'EUR', 700n, 200n],
+      ['a', 'USD', 70n, 70n],
+    ]);
+    expect(at('2026-03-31')).toEqual([
+      ['a', 'EUR', 1200n, 300n],
+      ['a', 'USD', 70n, 70n],
+    ]); // the April flow of key null counts at no date
+    expect(balances).toHaveLength(5);
+    expect(() => balancesAtMonthEnds([], ['2026-03-30'])).toThrow(/month end/);
   });
 });

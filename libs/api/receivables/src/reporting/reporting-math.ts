@@ -125,3 +125,52 @@ export function turnoverPoints(asOf: CalendarDate): CalendarDate[] {
   for (let i = 1; i <= 12; i++) out.push(endOfMonth(subtractMonths(`${asOf.slice(0, 8)}01`, i)));
   return out;
 }
+
+/** Change of receivables (and of their overdue part) in one calendar month, for one key and currency. */
+export interface MonthFlow {
+  key: string | null;
+  currency: string;
+  /** YYYY-MM */
+  month: string;
+  receivables: Minor;
+  overdue: Minor;
+}
+
+/** Receivables (and overdue) of one key and currency at a date. */
+export interface DatedBalance {
+  at: CalendarDate;
+  key: string | null;
+  currency: string;
+  total: Minor;
+  overdue: Minor;
+}
+
+/**
+ * Balances at month ends from monthly flows: at a month end, the sum of the flows of its month and the months before.
+ * One balance per date and (key, currency) that has a flow on or before that date.
+ */
+export function balancesAtMonthEnds(flows: readonly MonthFlow[], monthEnds: readonly CalendarDate[]): DatedBalance[] {
+  const groups = new Map<string, MonthFlow[]>();
+  for (const f of flows) {
+    const k = `${f.key}\u0000${f.currency}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(f);
+  }
+  const dates = [...new Set(monthEnds)].sort();
+  for (const at of dates) if (endOfMonth(at) !== at) throw new Error(`Not a month end: ${at}`);
+  const out: DatedBalance[] = [];
+  for (const rows of groups.values()) {
+    rows.sort((a, b) => a.month.localeCompare(b.month));
+    let i = 0;
+    let total = 0n;
+    let overdue = 0n;
+    for (const at of dates) {
+      for (; i < rows.length && rows[i].month <= at.slice(0, 7); i++) {
+        total += rows[i].receivables;
+        overdue += rows[i].overdue;
+      }
+      if (i > 0) out.push({ at, key: rows[0].key, currency: rows[0].currency, total, overdue });
+    }
+  }
+  return out;
+}

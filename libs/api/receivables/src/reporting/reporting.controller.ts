@@ -41,8 +41,10 @@ export class ReportingController {
   @Get('receivables/aggregates/check')
   @Access({ roles: ['admin'] })
   @ApiOperation({
-    summary: 'Checks the reporting aggregates against a recomputation from the open items (this tenant)',
-    description: 'ok = true when receivable_open_balance, receivable_customer_balance and receivable_monthly_sales match.',
+    summary: 'Checks the reporting aggregates against a recomputation from the items and allocations (this tenant)',
+    description:
+      'ok = true when receivable_open_balance, receivable_customer_balance, receivable_monthly_flow and ' +
+      'receivable_customer_flow match a recomputation from the ledger; differences lists at most 100 of those that do not.',
   })
   @ApiOkResponse({ type: AggregateCheckDto })
   check(): Promise<AggregateCheckDto> {
@@ -59,7 +61,9 @@ export class ReportingController {
       'month and the two before, days = their day count; count-back DSO consumes months latest first (24 at most); ' +
       'CEI covers the month of asOf with opening receivables at the previous month end; turnover = sales of 12 months ' +
       '/ average receivables at asOf and the 12 previous month ends. History points are month ends (the current, ' +
-      'unfinished month is not one), each converted at its own rate. Formulas: @encours/domain (see DOMAIN.md).',
+      'unfinished month is not one), each converted at its own rate. Formulas: @encours/domain (see DOMAIN.md). ' +
+      'Receivables at the month ends and sales per month come from monthly flows kept up to date by triggers (the ledger ' +
+      'as it stood, exactly); receivables at asOf = today from the balance aggregates, at another asOf rebuilt from the items.',
   })
   @ApiOkResponse({ type: KpisDto })
   @ApiBadRequestResponse({ type: Problem })

@@ -211,10 +211,11 @@ export class CustomerPayerProfileDto {
 }
 
 export class AggregateDifferenceDto {
-  @ApiProperty({ enum: ['open_balance', 'customer_balance', 'monthly_sales'] }) table: string;
+  @ApiProperty({ enum: ['open_balance', 'customer_balance', 'monthly_flow', 'customer_flow'] }) table: string;
   @ApiProperty({ description: 'The aggregate key, as text' }) key: string;
   @ApiProperty({ type: String, nullable: true, description: 'Value held by the aggregate' }) stored: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Value recomputed from receivable_item' }) expected: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Value recomputed from receivable_item and allocation' })
+  expected: string | null;
 }
 
 export class AggregateCheckDto {

@@ -40,6 +40,7 @@ import type {
 } from './reporting.dto.js';
 import {
   addToBuckets,
+  balancesAtMonthEnds,
   convertMinor,
   countBackMonths,
   emptyBucketed,
@@ -48,6 +49,8 @@ import {
   salesOver,
   turnoverPoints,
   type Bucketed,
+  type DatedBalance,
+  type MonthFlow,
 } from './reporting-math.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
@@ -65,11 +68,35 @@ const ITEM_KEY: Record<Scope, string> = {
   segment: 'c.segment',
   currency: 'i.currency::text',
 };
+/** What ITEM_KEY groups by, uncast (grouping by the columns themselves is cheaper than by their text). */
+const ITEM_GROUP: Record<Scope, string | null> = {
+  none: null,
+  customer: 'i.customer_id',
+  entity: 'i.legal_entity_id',
+  businessUnit: 'c.business_unit_id',
+  salesperson: 'c.salesperson_id',
+  segment: 'c.segment',
+  currency: null,
+};
+/** Joins the customer when the key is one of its attributes (every item has its customer: the join removes none). */
+const customerJoin = (scope: Scope) => (ITEM_KEY[scope].startsWith('c.') ? 'JOIN customer c ON c.id = i.customer_id' : '');
+const ITEM_GROUP_BY = (scope: Scope) =>
+  `GROUP BY ${ITEM_GROUP[scope] ? `${ITEM_GROUP[scope]}, ` : ''}i.currency, i.due_date, i.issue_date`;
 /** Group key over the aggregate tables `b` (only the scopes they can answer). */
 const AGG_KEY: Partial<Record<Scope, string>> = {
   none: `''`,
   entity: `NULLIF(b.legal_entity_key, '${NIL}'::uuid)::text`,
   currency: 'b.currency::text',
+};
+/** Group key over receivable_customer_flow `f` joined with customer `c`. */
+const FLOW_KEY: Record<Scope, string> = {
+  none: `''`,
+  customer: 'f.customer_id::text',
+  entity: `NULLIF(f.legal_entity_key, '${NIL}'::uuid)::text`,
+  businessUnit: 'c.business_unit_id::text',
+  salesperson: 'c.salesperson_id::text',
+  segment: 'c.segment',
+  currency: 'f.currency::text',
 };
 const SIGN = `(CASE WHEN i.kind = 'credit_note' THEN -1 ELSE 1 END)`;
 
@@ -82,19 +109,24 @@ interface LedgerRow {
   disputed: string;
   count: number;
 }
-interface BalanceRow {
-  at: string;
+/** Receivables at asOf of one key and currency: overdue = due strictly before asOf; amounts signed, native currency. */
+interface NowRow {
   key: string | null;
   currency: string;
   total: string;
   overdue: string;
+  disputed: string;
+  count: number;
 }
 interface SalesRow {
   key: string | null;
   currency: string;
+  /** YYYY-MM */
   month: string;
-  sales: string;
+  sales: Minor;
 }
+/** One month of the flow aggregates: sales by month of issue, receivables and overdue changes (see balancesAtMonthEnds). */
+type FlowRow = MonthFlow & { sales: Minor };
 
 interface Ctx {
   asOf: CalendarDate;
@@ -210,10 +242,10 @@ export class ReportingService {
         `SELECT ${ITEM_KEY[scope]} AS key, i.currency::text AS currency, i.due_date::text AS due, i.issue_date::text AS issue,
                 sum(${SIGN} * i.open_amount)::text AS amount,
                 coalesce(sum(${SIGN} * i.open_amount) FILTER (WHERE i.disputed), 0)::text AS disputed, count(*)::int AS count
-           FROM receivable_item i JOIN customer c ON c.id = i.customer_id
+           FROM receivable_item i ${customerJoin(scope)}
           WHERE i.tenant_id = $1 AND i.customer_id = ANY($3::uuid[]) AND i.open_amount <> 0 AND i.status <> 'written_off'
             AND i.issue_date <= $2
-          GROUP BY 1, 2, 3, 4`,
+          ${ITEM_GROUP_BY(scope)}`,
         [t, ctx.asOf, customerIds],
       );
     }
@@ -236,31 +268,74 @@ export class ReportingService {
        SELECT ${ITEM_KEY[scope]} AS key, i.currency::text AS currency, i.due_date::text AS due, i.issue_date::text AS issue,
               sum(v.open)::text AS amount, coalesce(sum(v.open) FILTER (WHERE i.disputed), 0)::text AS disputed, count(*)::int AS count
          FROM receivable_item i
-         JOIN customer c ON c.id = i.customer_id
+         ${customerJoin(scope)}
          ${alloc}
          CROSS JOIN LATERAL (SELECT ${SIGN} * (i.open_amount + coalesce(al.after, 0)
                  + CASE WHEN i.closed_at > $2 THEN i.amount - coalesce(al.total, 0) - i.open_amount ELSE 0 END) AS open) v
         WHERE i.tenant_id = $1 AND i.status <> 'written_off' AND i.issue_date <= $2 AND v.open <> 0
           ${filtered ? 'AND i.customer_id = ANY($3::uuid[])' : ''}
-        GROUP BY 1, 2, 3, 4`,
+        ${ITEM_GROUP_BY(scope)}`,
       filtered ? [t, ctx.asOf, customerIds] : [t, ctx.asOf],
     );
   }
 
   /**
-   * Receivables and overdue at several dates (history, CEI opening, turnover), without item counts:
-   * open now (issued on or before D) + allocations dated after D + closings outside the ledger after D.
+   * The monthly flows up to the month of `until`, per key and currency: the tenant's (receivable_monthly_flow) when no
+   * customer selection or customer attribute is involved, else the customers' (receivable_customer_flow, joined with
+   * the customer for its attributes), which hold no overdue part. Kept by triggers so that the receivables at a month
+   * end are the sum of the flows of the months up to it (the ledger as it stood, see the KpiAggregates migration).
    */
-  private async balancesAt(dates: string[], scope: Scope, customerIds: string[] | null): Promise<BalanceRow[]> {
+  private async flowRows(scope: Scope, customerIds: string[] | null, until: CalendarDate): Promise<FlowRow[]> {
+    const t = this.db.tenantId;
+    const byCustomer = scope === 'customer';
+    // Per customer, the rows as stored (one per legal entity), summed below: cheaper than a GROUP BY on text keys.
+    const sql =
+      customerIds === null && AGG_KEY[scope] !== undefined
+        ? `SELECT ${AGG_KEY[scope]} AS key, b.currency::text AS currency, to_char(b.month, 'YYYY-MM') AS month, sum(b.sales)::text AS sales,
+                  sum(b.receivables)::text AS receivables, sum(b.overdue)::text AS overdue
+             FROM receivable_monthly_flow b WHERE b.tenant_id = $1 AND b.month <= $2
+            GROUP BY 1, 2, 3`
+        : `SELECT ${FLOW_KEY[scope]} AS key, f.currency::text AS currency, to_char(f.month, 'YYYY-MM') AS month,
+                  ${byCustomer ? 'f.sales::text' : 'sum(f.sales)::text'} AS sales,
+                  ${byCustomer ? 'f.receivables::text' : 'sum(f.receivables)::text'} AS receivables, '0' AS overdue
+             FROM receivable_customer_flow f ${FLOW_KEY[scope].startsWith('c.') ? 'JOIN customer c ON c.id = f.customer_id' : ''}
+            WHERE f.tenant_id = $1 AND f.month <= $2 ${customerIds !== null ? 'AND f.customer_id = ANY($3::uuid[])' : ''}
+            ${byCustomer ? '' : 'GROUP BY 1, 2, 3'}`;
+    const rows = await this.query<{
+      key: string | null;
+      currency: string;
+      month: string;
+      sales: string;
+      receivables: string;
+      overdue: string;
+    }>(sql, customerIds !== null ? [t, `${until.slice(0, 8)}01`, customerIds] : [t, `${until.slice(0, 8)}01`]);
+    const out = new Map<string, FlowRow>();
+    for (const r of rows) {
+      const k = `${r.key}\u0000${r.currency}\u0000${r.month}`;
+      const f = out.get(k);
+      const sales = minorOf(r.sales, r.currency);
+      const receivables = minorOf(r.receivables, r.currency);
+      const overdue = minorOf(r.overdue, r.currency);
+      if (f) {
+        f.sales += sales;
+        f.receivables += receivables;
+        f.overdue += overdue;
+      } else out.set(k, { key: r.key, currency: r.currency, month: r.month, sales, receivables, overdue });
+    }
+    return [...out.values()];
+  }
+
+  /**
+   * The ledger as it stood at several dates, rebuilt from the items: open now (issued on or before D) + allocations
+   * dated after D + closings outside the ledger after D. Only for the overdue history of a customer selection (the
+   * customers' flows hold no overdue part); the flows give the same amounts at month ends.
+   */
+  private async balancesFromItems(dates: string[], scope: Scope, customerIds: string[] | null): Promise<DatedBalance[]> {
     if (!dates.length) return [];
     const t = this.db.tenantId;
     const filter = customerIds !== null ? 'AND i.customer_id = ANY($3::uuid[])' : '';
     const params = customerIds !== null ? [t, dates, customerIds] : [t, dates];
-    const openNow =
-      customerIds === null && AGG_KEY[scope] !== undefined
-        ? `SELECT d::text AS at, ${AGG_KEY[scope]} AS key, b.currency::text AS currency, b.open_amount AS amount, b.due_date < d AS late
-             FROM receivable_open_balance b CROSS JOIN unnest($2::date[]) d WHERE b.tenant_id = $1 AND b.issue_date <= d`
-        : `SELECT d::text AS at, ${ITEM_KEY[scope]} AS key, i.currency::text AS currency, ${SIGN} * i.open_amount AS amount,
+    const openNow = `SELECT d::text AS at, ${ITEM_KEY[scope]} AS key, i.currency::text AS currency, ${SIGN} * i.open_amount AS amount,
                   i.due_date < d AS late
              FROM receivable_item i JOIN customer c ON c.id = i.customer_id CROSS JOIN unnest($2::date[]) d
             WHERE i.tenant_id = $1 AND i.open_amount <> 0 AND i.status <> 'written_off' AND i.issue_date <= d ${filter}`;
@@ -275,40 +350,123 @@ export class ReportingService {
                  - coalesce((SELECT sum(a.amount) FROM allocation a WHERE a.tenant_id = $1 AND a.credit_note_id = i.id), 0)), i.due_date < d
          FROM receivable_item i JOIN customer c ON c.id = i.customer_id CROSS JOIN unnest($2::date[]) d
         WHERE i.tenant_id = $1 AND i.settled_outside AND i.status <> 'written_off' AND i.closed_at > d AND i.issue_date <= d ${filter}`;
-    return this.query<BalanceRow>(
+    const rows = await this.query<{ at: string; key: string | null; currency: string; total: string; overdue: string }>(
       `SELECT x.at, x.key, x.currency, sum(x.amount)::text AS total, coalesce(sum(x.amount) FILTER (WHERE x.late), 0)::text AS overdue
          FROM (${openNow} UNION ALL ${allocatedAfter('invoice_id', 1)} UNION ALL ${allocatedAfter('credit_note_id', -1)}
                UNION ALL ${closedAfter}) x
         GROUP BY 1, 2, 3`,
       params,
     );
+    return rows.map((r) => ({ ...r, total: minorOf(r.total, r.currency), overdue: minorOf(r.overdue, r.currency) }));
   }
 
-  /** Sales (invoices minus credit notes, by issue date) per calendar month in [from, asOf]. */
-  private async salesByMonth(ctx: Ctx, from: CalendarDate, scope: Scope, customerIds: string[] | null): Promise<SalesRow[]> {
-    const t = this.db.tenantId;
-    const monthStart = `${ctx.asOf.slice(0, 8)}01`;
-    // The aggregate holds whole months: the month of asOf comes from it only when asOf is its end or today.
-    const wholeLastMonth = endOfMonth(ctx.asOf) === ctx.asOf || ctx.asOf >= ctx.today;
-    const raw = (lo: string, hi: string) =>
-      this.query<SalesRow>(
-        `SELECT ${ITEM_KEY[scope]} AS key, i.currency::text AS currency, to_char(i.issue_date, 'YYYY-MM') AS month,
-                sum(${SIGN} * i.amount)::text AS sales
-           FROM receivable_item i JOIN customer c ON c.id = i.customer_id
-          WHERE i.tenant_id = $1 AND i.issue_date >= $2 AND i.issue_date <= $3
-                ${customerIds !== null ? 'AND i.customer_id = ANY($4::uuid[])' : ''}
-          GROUP BY 1, 2, 3`,
-        customerIds !== null ? [t, lo, hi, customerIds] : [t, lo, hi],
-      );
-    if (customerIds !== null || AGG_KEY[scope] === undefined) return raw(from, ctx.asOf);
-    const aggUntil = wholeLastMonth ? monthStart : `${previousMonthEnd(ctx.asOf).slice(0, 8)}01`;
-    const rows = await this.query<SalesRow>(
-      `SELECT ${AGG_KEY[scope]} AS key, b.currency::text AS currency, to_char(b.month, 'YYYY-MM') AS month, sum(b.sales)::text AS sales
-         FROM receivable_monthly_sales b WHERE b.tenant_id = $1 AND b.month >= $2 AND b.month <= $3
-        GROUP BY 1, 2, 3`,
-      [t, `${from.slice(0, 8)}01`, aggUntil],
+  /**
+   * Whether items were issued after `date`: in its month only (`sameMonth`), or at any later date. From the tenant's
+   * monthly flows (latest issue date of each month, never lowered: a yes may be stale, a no is certain).
+   */
+  private async issuedAfter(date: CalendarDate, sameMonth: boolean): Promise<boolean> {
+    const [row] = await this.query<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM receivable_monthly_flow
+                       WHERE tenant_id = $1 AND month ${sameMonth ? '=' : '>='} $2 AND item_count <> 0 AND last_issue_date > $3) AS found`,
+      [this.db.tenantId, `${date.slice(0, 8)}01`, date],
     );
-    return wholeLastMonth ? rows : [...rows, ...(await raw(monthStart, ctx.asOf))];
+    return row.found;
+  }
+
+  /**
+   * Sales (invoices minus credit notes, by issue date) per calendar month in [from, asOf], from the flows. The month of
+   * asOf counts items issued up to asOf: the flows hold whole months, so that month comes from the items when some were
+   * issued after asOf in it; except for the tenant-wide figures at today or later, which count the whole month (as they
+   * always did).
+   */
+  private async salesByMonth(
+    ctx: Ctx,
+    flows: FlowRow[],
+    from: CalendarDate,
+    scope: Scope,
+    customerIds: string[] | null,
+    issuedLaterInMonth: Promise<boolean>,
+  ): Promise<SalesRow[]> {
+    const tenantWide = customerIds === null && AGG_KEY[scope] !== undefined;
+    const month = ctx.asOf.slice(0, 7);
+    const wholeLastMonth =
+      endOfMonth(ctx.asOf) === ctx.asOf || (tenantWide && ctx.asOf >= ctx.today) || !(await issuedLaterInMonth);
+    const rows = flows
+      .filter((f) => f.month >= from.slice(0, 7) && (wholeLastMonth ? f.month <= month : f.month < month))
+      .map(({ key, currency, month, sales }) => ({ key, currency, month, sales }));
+    if (wholeLastMonth) return rows;
+    const t = this.db.tenantId;
+    const monthStart = `${month}-01`;
+    const partial = await this.query<{ key: string | null; currency: string; month: string; sales: string }>(
+      `SELECT ${ITEM_KEY[scope]} AS key, i.currency::text AS currency, to_char(i.issue_date, 'YYYY-MM') AS month,
+              sum(${SIGN} * i.amount)::text AS sales
+         FROM receivable_item i ${customerJoin(scope)}
+        WHERE i.tenant_id = $1 AND i.issue_date >= $2 AND i.issue_date <= $3
+              ${customerIds !== null ? 'AND i.customer_id = ANY($4::uuid[])' : ''}
+        GROUP BY 1, 2, 3`,
+      customerIds !== null ? [t, monthStart, ctx.asOf, customerIds] : [t, monthStart, ctx.asOf],
+    );
+    return [...rows, ...partial.map((r) => ({ ...r, sales: minorOf(r.sales, r.currency) }))];
+  }
+
+  /**
+   * Receivables today of a page of customers, from receivable_customer_balance (open amount, overdue at
+   * overdue_as_of = today, disputed part), for the amounts in the tenant currency. Rebuilt from the items for the
+   * amounts in other currencies (converted per due and issue date, as the ledger path does: the rounding stays the
+   * same), and entirely when items were issued after today (the balances count them; the ledger at today does not).
+   */
+  private async customersNow(ctx: Ctx, ids: string[]): Promise<NowRow[]> {
+    const [later, rows] = await Promise.all([
+      this.issuedAfter(ctx.today, false),
+      this.query<NowRow & { asOf: string }>(
+        `SELECT b.customer_id::text AS key, b.currency::text AS currency, b.open_amount::text AS total,
+                b.overdue_amount::text AS overdue, b.disputed_amount::text AS disputed, b.item_count AS count,
+                st.overdue_as_of::text AS "asOf"
+           FROM receivable_customer_balance b JOIN receivable_balance_state st ON st.tenant_id = b.tenant_id
+          WHERE b.tenant_id = $1 AND b.customer_id = ANY($2::uuid[])`,
+        [this.db.tenantId, ids],
+      ),
+    ]);
+    // customerPage brought overdue_amount to today; a balance of another day (a concurrent move) goes to the ledger.
+    if (later || rows.some((r) => r.asOf !== ctx.today)) return this.nowRows(ctx, await this.ledgerRows(ctx, 'customer', ids));
+    const foreign = [...new Set(rows.filter((r) => r.currency.trim() !== ctx.currency).map((r) => r.key!))];
+    const out: NowRow[] = rows
+      .filter((r) => r.currency.trim() === ctx.currency)
+      .map(({ key, currency, total, overdue, disputed, count }) => ({ key, currency, total, overdue, disputed, count }));
+    if (foreign.length) {
+      const items = await this.ledgerRows(ctx, 'customer', foreign);
+      const other = items.filter((r) => r.currency.trim() !== ctx.currency);
+      out.push(...this.nowRows(ctx, other));
+    }
+    return out;
+  }
+
+  /**
+   * Receivables at asOf = today from receivable_open_balance (tenant-wide scopes), as NowRows: one row per key for the
+   * tenant currency, one per due and issue date for the others (converted per row, as the ledger path does).
+   */
+  private nowFromAggregates(ctx: Ctx, scope: Scope): Promise<NowRow[]> {
+    const perDate = (column: string) => `CASE WHEN b.currency::text = $3 THEN NULL ELSE b.${column} END`;
+    return this.query<NowRow>(
+      `SELECT ${AGG_KEY[scope]} AS key, b.currency::text AS currency, sum(b.open_amount)::text AS total,
+              coalesce(sum(b.open_amount) FILTER (WHERE b.due_date < $2), 0)::text AS overdue,
+              sum(b.disputed_amount)::text AS disputed, sum(b.item_count)::int AS count
+         FROM receivable_open_balance b WHERE b.tenant_id = $1 AND b.issue_date <= $2
+        GROUP BY 1, 2, ${perDate('due_date')}, ${perDate('issue_date')}`,
+      [this.db.tenantId, ctx.asOf, ctx.currency],
+    );
+  }
+
+  /** Ledger rows (per due and issue date) as NowRows: overdue = the amount of the rows due strictly before asOf. */
+  private nowRows(ctx: Ctx, rows: LedgerRow[]): NowRow[] {
+    return rows.map((r) => ({
+      key: r.key,
+      currency: r.currency,
+      total: r.amount,
+      overdue: r.due < ctx.asOf ? r.amount : '0',
+      disputed: r.disputed,
+      count: r.count,
+    }));
   }
 
   private async labels(scope: Scope, keys: (string | null)[]): Promise<Map<string | null, string>> {
@@ -347,28 +505,33 @@ export class ReportingService {
     pageSize: number,
   ): Promise<{ ids: string[]; total: number }> {
     const t = this.db.tenantId;
-    await this.refreshOverdue(ctx);
-    const [currencies, [{ count }]] = await Promise.all([
+    const [, currencies] = await Promise.all([
+      this.refreshOverdue(ctx),
       this.query<{ currency: string }>(
         `SELECT DISTINCT currency::text AS currency FROM receivable_open_balance WHERE tenant_id = $1`,
-        [t],
-      ),
-      this.query<{ count: number }>(
-        `SELECT count(*)::int AS count FROM (SELECT customer_id FROM receivable_customer_balance WHERE tenant_id = $1 GROUP BY 1) x`,
         [t],
       ),
     ]);
     const column = field === 'total' ? 'open_amount' : 'overdue_amount';
     const dir = desc ? 'DESC' : 'ASC';
     const offset = (page - 1) * pageSize;
+    // One balance per customer and currency: with one currency, the rows are the customers.
+    const countSql =
+      currencies.length <= 1
+        ? `SELECT count(*)::int AS count FROM receivable_customer_balance WHERE tenant_id = $1`
+        : `SELECT count(DISTINCT customer_id)::int AS count FROM receivable_customer_balance WHERE tenant_id = $1`;
     if (currencies.every((c) => c.currency.trim() === ctx.currency)) {
-      const rows = await this.query<{ id: string }>(
-        `SELECT customer_id::text AS id FROM receivable_customer_balance WHERE tenant_id = $1
-          ORDER BY ${column} ${dir}, customer_id LIMIT $2 OFFSET $3`,
-        [t, pageSize, offset],
-      );
+      const [rows, [{ count }]] = await Promise.all([
+        this.query<{ id: string }>(
+          `SELECT customer_id::text AS id FROM receivable_customer_balance WHERE tenant_id = $1
+            ORDER BY ${column} ${dir}, customer_id LIMIT $2 OFFSET $3`,
+          [t, pageSize, offset],
+        ),
+        this.query<{ count: number }>(countSql, [t]),
+      ]);
       return { ids: rows.map((r) => r.id), total: count };
     }
+    const [{ count }] = await this.query<{ count: number }>(countSql, [t]);
     // Several currencies: the customers holding another currency, plus enough customers of the index order in the
     // tenant currency that every customer left out ranks after the page; then an exact sort of the converted sums.
     const others = await this.query<{ id: string }>(
@@ -515,30 +678,72 @@ export class ReportingService {
     const rates = await this.ratesAt([ctx.asOf, ...otherDates], ctx.currency);
     const conv = new Converter(rates, ctx.currency);
 
-    const compute = async (scope: Scope, customerIds: string[] | null, withHistory: boolean) => {
-      const [now, past, sales] = await Promise.all([
-        this.ledgerRows(ctx, scope, customerIds),
-        this.balancesAt(withHistory ? otherDates : groupDates, scope, customerIds),
-        this.salesByMonth(ctx, withHistory ? salesFrom : `${periods.at(-1)!.month}-01`, scope, customerIds),
+    /**
+     * Receivables at asOf (`now`), at the other dates (`past`: month ends, from the flows) and sales by month. `page`:
+     * customerIds is a page of customers at today (their receivables come from receivable_customer_balance). The past
+     * overdue amounts (history only) of a customer selection are rebuilt from the items: the customers' flows hold none.
+     */
+    const compute = async (scope: Scope, customerIds: string[] | null, withHistory: boolean, page = false) => {
+      const dates = withHistory ? otherDates : groupDates;
+      const fromItems = withHistory && (customerIds !== null || AGG_KEY[scope] === undefined);
+      const tenantWide = customerIds === null && AGG_KEY[scope] !== undefined;
+      // Whether items were issued after asOf in its month (see salesByMonth), asked only when it matters.
+      const laterInMonth =
+        endOfMonth(ctx.asOf) === ctx.asOf || (tenantWide && ctx.asOf >= ctx.today)
+          ? Promise.resolve(false)
+          : this.issuedAfter(ctx.asOf, true);
+      laterInMonth.catch(() => undefined); // awaited below, after the others
+      const [now, flows, pastFromItems] = await Promise.all([
+        page
+          ? this.customersNow(ctx, customerIds!)
+          : customerIds === null && this.usesAggregates(ctx, scope)
+            ? this.nowFromAggregates(ctx, scope)
+            : this.ledgerRows(ctx, scope, customerIds).then((r) => this.nowRows(ctx, r)),
+        this.flowRows(scope, customerIds, ctx.asOf),
+        fromItems ? this.balancesFromItems(dates, scope, customerIds) : null,
       ]);
+      const past = pastFromItems ?? balancesAtMonthEnds(flows, dates);
+      const from = withHistory ? salesFrom : `${periods.at(-1)!.month}-01`;
+      const sales = await this.salesByMonth(ctx, flows, from, scope, customerIds, laterInMonth);
       return { now, past, sales };
     };
 
     /** KPI figures of one key from the rows (native currencies converted at the rate of each date). */
-    const figures = (key: string | null, data: Awaited<ReturnType<typeof compute>>, countMissing: boolean) => {
+    type Data = Awaited<ReturnType<typeof compute>>;
+    /** The rows of each key (a page of groups reads them 50 times). */
+    const byKey = new WeakMap<
+      Data,
+      { now: Map<string | null, NowRow[]>; past: Map<string | null, DatedBalance[]>; sales: Map<string | null, SalesRow[]> }
+    >();
+    const group = <T extends { key: string | null }>(rows: T[]) => {
+      const m = new Map<string | null, T[]>();
+      for (const r of rows) {
+        if (!m.has(r.key)) m.set(r.key, []);
+        m.get(r.key)!.push(r);
+      }
+      return m;
+    };
+    const rowsOf = (data: Data, key: string | null) => {
+      if (!byKey.has(data)) byKey.set(data, { now: group(data.now), past: group(data.past), sales: group(data.sales) });
+      const g = byKey.get(data)!;
+      return { now: g.now.get(key) ?? [], past: g.past.get(key) ?? [], sales: g.sales.get(key) ?? [] };
+    };
+
+    const figures = (key: string | null, data: Data, countMissing: boolean) => {
+      const rows = rowsOf(data, key);
       const at: ScopeBalances = { total: 0n, overdue: 0n, disputed: 0n };
-      for (const r of data.now.filter((x) => x.key === key)) {
-        const amount = conv.convert(minorOf(r.amount, r.currency), r.currency, ctx.asOf, countMissing ? r.count : 0);
+      for (const r of rows.now) {
+        const amount = conv.convert(minorOf(r.total, r.currency), r.currency, ctx.asOf, countMissing ? r.count : 0);
         if (amount === null) continue;
         at.total += amount;
-        if (r.due < ctx.asOf) at.overdue += amount;
+        at.overdue += conv.convert(minorOf(r.overdue, r.currency), r.currency, ctx.asOf)!;
         at.disputed += conv.convert(minorOf(r.disputed, r.currency), r.currency, ctx.asOf)!;
       }
       const balances = new Map<string, { total: Minor; overdue: Minor }>();
-      for (const r of data.past.filter((x) => x.key === key)) {
+      for (const r of rows.past) {
         const b = balances.get(r.at) ?? { total: 0n, overdue: 0n };
-        const total = conv.convert(minorOf(r.total, r.currency), r.currency, r.at);
-        const overdue = conv.convert(minorOf(r.overdue, r.currency), r.currency, r.at);
+        const total = conv.convert(r.total, r.currency, r.at);
+        const overdue = conv.convert(r.overdue, r.currency, r.at);
         if (total !== null && overdue !== null) {
           b.total += total;
           b.overdue += overdue;
@@ -549,8 +754,8 @@ export class ReportingService {
       /** Sales per month converted at the rate of `date`. */
       const salesAt = (date: string) => {
         const m = new Map<string, Minor>();
-        for (const r of data.sales.filter((x) => x.key === key)) {
-          const v = conv.convert(minorOf(r.sales, r.currency), r.currency, date);
+        for (const r of rows.sales) {
+          const v = conv.convert(r.sales, r.currency, date);
           if (v !== null) m.set(r.month, (m.get(r.month) ?? 0n) + v);
         }
         return m;
@@ -596,7 +801,37 @@ export class ReportingService {
     };
 
     const portfolio = await this.portfolio();
-    const data = await compute('none', portfolio, true);
+
+    /** The groups of one page (their data, keys in order, labels), computed while the overall figures are. */
+    const groupPart = async (scope: GroupBy) => {
+      if (scope !== 'customer') {
+        const data = await compute(scope, portfolio, false);
+        const ranked = [...new Set(data.now.map((r) => r.key))]
+          .map((k) => ({ k, total: figures(k, data, false).at.total }))
+          .sort((a, b) => (a.total === b.total ? String(a.k).localeCompare(String(b.k)) : a.total > b.total ? -1 : 1));
+        const keys = ranked.slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((x) => x.k);
+        return { data, keys, count: ranked.length, names: await this.labels(scope, keys) };
+      }
+      let ids: string[];
+      let count: number;
+      const page = ctx.asOf === ctx.today && portfolio === null;
+      if (page) {
+        const p = await this.customerPage(ctx, rates, 'total', true, q.page, q.pageSize);
+        ids = p.ids;
+        count = p.total;
+      } else {
+        const totals = await this.groupTotals(ctx, conv, portfolio);
+        count = totals.length;
+        ids = totals.slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((x) => x.key);
+      }
+      const [data, names] = await Promise.all([
+        ids.length ? compute('customer', ids, false, page) : { now: [], past: [], sales: [] },
+        this.labels(scope, ids),
+      ]);
+      return { data, keys: ids as (string | null)[], count, names };
+    };
+
+    const [data, groups] = await Promise.all([compute('none', portfolio, true), q.groupBy ? groupPart(q.groupBy) : null]);
     const overall = figures('', data, true);
     const historyPoints: KpiHistoryPointDto[] = history.map((end) => {
       const b = overall.balances.get(end) ?? { total: 0n, overdue: 0n };
@@ -622,38 +857,12 @@ export class ReportingService {
       history: historyPoints,
       missingRates: [],
     };
-
-    if (q.groupBy) {
-      const scope = q.groupBy;
-      let keys: (string | null)[];
-      let groupData: Awaited<ReturnType<typeof compute>>;
-      if (scope === 'customer') {
-        let ids: string[];
-        if (ctx.asOf === ctx.today && portfolio === null) {
-          const p = await this.customerPage(ctx, rates, 'total', true, q.page, q.pageSize);
-          ids = p.ids;
-          answer.groupCount = p.total;
-        } else {
-          const totals = await this.groupTotals(ctx, conv, portfolio);
-          answer.groupCount = totals.length;
-          ids = totals.slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((x) => x.key);
-        }
-        groupData = ids.length ? await compute('customer', ids, false) : { now: [], past: [], sales: [] };
-        keys = ids;
-      } else {
-        groupData = await compute(scope, portfolio, false);
-        const all = [...new Set([...groupData.now.map((r) => r.key)])];
-        const ranked = all
-          .map((k) => ({ k, total: figures(k, groupData, false).at.total }))
-          .sort((a, b) => (a.total === b.total ? String(a.k).localeCompare(String(b.k)) : a.total > b.total ? -1 : 1));
-        answer.groupCount = ranked.length;
-        keys = ranked.slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((x) => x.k);
-      }
-      const names = await this.labels(scope, keys);
-      answer.groups = keys.map((key): KpiGroupDto => ({
+    if (groups) {
+      answer.groupCount = groups.count;
+      answer.groups = groups.keys.map((key): KpiGroupDto => ({
         key,
-        label: names.get(key) ?? String(key),
-        kpis: kpiValues(figures(key, groupData, false)),
+        label: groups.names.get(key) ?? String(key),
+        kpis: kpiValues(figures(key, groups.data, false)),
       }));
     }
     answer.missingRates = conv.missingList();
@@ -709,8 +918,11 @@ export class ReportingService {
   // Consistency check
 
   /**
-   * Compares the aggregate tables with a recomputation from receivable_item (one tenant, or all when omitted).
-   * The customer overdue amounts are compared at each tenant's receivable_balance_state.overdue_as_of.
+   * Compares the aggregate tables with a recomputation from receivable_item and allocation (one tenant, or all when
+   * omitted). The customer overdue amounts are compared at each tenant's receivable_balance_state.overdue_as_of. The
+   * flows are recomputed from their definition (see the KpiAggregates migration): each item and allocation moves the
+   * receivables (and overdue) from an effective date on; a flow row whose values are all zero counts as absent. The
+   * latest issue date of a month's flow must be at least that of the items issued in that month.
    */
   async verifyAggregates(tenantId?: string): Promise<AggregateCheckDto> {
     const where = tenantId ? 'WHERE i.tenant_id = $1' : '';
@@ -718,6 +930,20 @@ export class ReportingService {
     const params = tenantId ? [tenantId] : [];
     const open = `CASE WHEN i.kind = 'credit_note' THEN -i.open_amount ELSE i.open_amount END`;
     const isOpen = `i.open_amount <> 0 AND i.status <> 'written_off'`;
+    // One event: key of the item, effective date, amounts (sales and count of the issue, receivables, overdue).
+    const ev = (from: string, at: string, sales: string, n: string, recv: string, ovd: string, cond = 'true') =>
+      `SELECT x.tenant_id, x.customer_id, x.le, x.currency, ${at} AS at, (${sales})::numeric AS sales, ${n} AS n,
+              (${recv})::numeric AS recv, (${ovd})::numeric AS ovd FROM ${from} x WHERE ${cond}`;
+    const opened = `x.k * CASE WHEN x.so THEN x.amount ELSE x.open_amount END`;
+    const closed = `x.k * (x.open_amount - x.amount)`;
+    const kso = `CASE WHEN x.so THEN x.k ELSE 0 END`;
+    // The item's columns the flows use, read from receivable_item itself in each branch (a CTE of all the items would
+    // be written to disk), and joined with the allocations by the table's index.
+    const itemColumns = `i.id, i.tenant_id, i.customer_id, coalesce(i.legal_entity_id, '${NIL}'::uuid) AS le, i.currency,
+        i.issue_date AS issue, i.due_date + 1 AS due1, i.status <> 'written_off' AS live, CASE WHEN i.kind = 'credit_note' THEN -1 ELSE 1 END AS k,
+        i.amount, i.open_amount, i.settled_outside AND i.closed_at IS NOT NULL AS so,
+        CASE WHEN i.settled_outside AND i.closed_at IS NOT NULL THEN greatest(i.issue_date, i.closed_at) ELSE i.issue_date END AS e`;
+    const it = `(SELECT ${itemColumns} FROM receivable_item i ${where})`;
     const differences = await this.db.dataSource.query(
       `WITH
        ob_exp AS (SELECT i.tenant_id, coalesce(i.legal_entity_id, '${NIL}'::uuid) AS le, i.currency, i.due_date, i.issue_date,
@@ -726,17 +952,40 @@ export class ReportingService {
        ob_got AS (SELECT b.tenant_id, b.legal_entity_key AS le, b.currency, b.due_date, b.issue_date, b.open_amount AS amount,
                          b.disputed_amount AS disputed, b.item_count AS n FROM receivable_open_balance b ${bWhere}),
        cb_exp AS (SELECT i.tenant_id, i.customer_id, i.currency, sum(${open}) AS amount,
-                         sum(CASE WHEN i.due_date < st.overdue_as_of THEN ${open} ELSE 0 END) AS overdue, count(*) AS n
+                         sum(CASE WHEN i.due_date < st.overdue_as_of THEN ${open} ELSE 0 END) AS overdue,
+                         sum(CASE WHEN i.disputed THEN ${open} ELSE 0 END) AS disputed, count(*) AS n
                     FROM receivable_item i LEFT JOIN receivable_balance_state st ON st.tenant_id = i.tenant_id
                     ${where ? `${where} AND ${isOpen}` : `WHERE ${isOpen}`} GROUP BY 1, 2, 3),
-       cb_got AS (SELECT b.tenant_id, b.customer_id, b.currency, b.open_amount AS amount, b.overdue_amount AS overdue, b.item_count AS n
+       cb_got AS (SELECT b.tenant_id, b.customer_id, b.currency, b.open_amount AS amount, b.overdue_amount AS overdue,
+                         b.disputed_amount AS disputed, b.item_count AS n
                     FROM receivable_customer_balance b ${bWhere}),
-       ms_exp AS (SELECT i.tenant_id, coalesce(i.legal_entity_id, '${NIL}'::uuid) AS le, i.currency,
-                         date_trunc('month', i.issue_date)::date AS month,
-                         sum(CASE WHEN i.kind = 'credit_note' THEN -i.amount ELSE i.amount END) AS sales, count(*) AS n
-                    FROM receivable_item i ${where} GROUP BY 1, 2, 3, 4),
-       ms_got AS (SELECT b.tenant_id, b.legal_entity_key AS le, b.currency, b.month, b.sales, b.item_count AS n
-                    FROM receivable_monthly_sales b ${bWhere})
+       pa AS (SELECT ${itemColumns}, s.side, a.amount AS paid, a.date AS paid_on
+                FROM allocation a CROSS JOIN LATERAL (VALUES (a.invoice_id, 1), (a.credit_note_id, -1)) s(item_id, side)
+                JOIN receivable_item i ON i.id = s.item_id AND i.tenant_id = a.tenant_id
+               WHERE i.status <> 'written_off' ${tenantId ? 'AND a.tenant_id = $1' : ''}),
+       ev AS (${ev(it, 'x.issue', 'x.k * x.amount', '1', `CASE WHEN x.live THEN ${opened} ELSE 0 END`, '0')}
+              UNION ALL ${ev(it, 'greatest(x.issue, x.due1)', '0', '0', '0', opened, 'x.live')}
+              UNION ALL ${ev(it, 'x.e', '0', '0', closed, '0', 'x.live AND x.so')}
+              UNION ALL ${ev(it, 'greatest(x.e, x.due1)', '0', '0', '0', closed, 'x.live AND x.so')}
+              UNION ALL ${ev('pa', 'x.issue', '0', '0', `(x.side - ${kso}) * x.paid`, '0')}
+              UNION ALL ${ev('pa', 'greatest(x.issue, x.due1)', '0', '0', '0', `(x.side - ${kso}) * x.paid`)}
+              UNION ALL ${ev('pa', 'greatest(x.issue, x.paid_on)', '0', '0', '-x.side * x.paid', '0')}
+              UNION ALL ${ev('pa', 'greatest(x.issue, x.paid_on, x.due1)', '0', '0', '0', '-x.side * x.paid')}
+              UNION ALL ${ev('pa', 'x.e', '0', '0', `${kso} * x.paid`, '0')}
+              UNION ALL ${ev('pa', 'greatest(x.e, x.due1)', '0', '0', '0', `${kso} * x.paid`)}),
+       mf_exp AS (SELECT e.tenant_id, e.le, e.currency, date_trunc('month', e.at)::date AS month, sum(e.sales) AS sales,
+                         sum(e.n) AS n, sum(e.recv) AS recv, sum(e.ovd) AS ovd, max(e.at) FILTER (WHERE e.n = 1) AS last_issue
+                    FROM ev e GROUP BY 1, 2, 3, 4
+                  HAVING sum(e.sales) <> 0 OR sum(e.n) <> 0 OR sum(e.recv) <> 0 OR sum(e.ovd) <> 0),
+       mf_got AS (SELECT b.tenant_id, b.legal_entity_key AS le, b.currency, b.month, b.sales, b.item_count AS n, b.receivables AS recv,
+                         b.overdue AS ovd, b.last_issue_date AS last_issue
+                    FROM receivable_monthly_flow b
+                   WHERE ${tenantId ? 'b.tenant_id = $1 AND ' : ''}(b.sales <> 0 OR b.item_count <> 0 OR b.receivables <> 0 OR b.overdue <> 0)),
+       cf_exp AS (SELECT e.tenant_id, e.customer_id, e.le, e.currency, date_trunc('month', e.at)::date AS month, sum(e.sales) AS sales,
+                         sum(e.recv) AS recv
+                    FROM ev e GROUP BY 1, 2, 3, 4, 5 HAVING sum(e.sales) <> 0 OR sum(e.recv) <> 0),
+       cf_got AS (SELECT b.tenant_id, b.customer_id, b.legal_entity_key AS le, b.currency, b.month, b.sales, b.receivables AS recv
+                    FROM receivable_customer_flow b WHERE ${tenantId ? 'b.tenant_id = $1 AND ' : ''}(b.sales <> 0 OR b.receivables <> 0))
        SELECT 'open_balance' AS "table", concat_ws('/', coalesce(e.tenant_id, g.tenant_id), coalesce(e.le, g.le), coalesce(e.currency, g.currency),
                 coalesce(e.due_date, g.due_date), coalesce(e.issue_date, g.issue_date)) AS key,
               concat_ws(' ', g.amount, g.disputed, g.n) AS stored, concat_ws(' ', e.amount, e.disputed, e.n) AS expected
@@ -744,14 +993,20 @@ export class ReportingService {
         WHERE (e.amount, e.disputed, e.n) IS DISTINCT FROM (g.amount, g.disputed, g.n)
        UNION ALL
        SELECT 'customer_balance', concat_ws('/', tenant_id, customer_id, currency),
-              concat_ws(' ', g.amount, g.overdue, g.n), concat_ws(' ', e.amount, e.overdue, e.n)
+              concat_ws(' ', g.amount, g.overdue, g.disputed, g.n), concat_ws(' ', e.amount, e.overdue, e.disputed, e.n)
          FROM cb_exp e FULL JOIN cb_got g USING (tenant_id, customer_id, currency)
-        WHERE (e.amount, e.overdue, e.n) IS DISTINCT FROM (g.amount, g.overdue, g.n)
+        WHERE (e.amount, e.overdue, e.disputed, e.n) IS DISTINCT FROM (g.amount, g.overdue, g.disputed, g.n)
        UNION ALL
-       SELECT 'monthly_sales', concat_ws('/', tenant_id, le, currency, month),
-              concat_ws(' ', g.sales, g.n), concat_ws(' ', e.sales, e.n)
-         FROM ms_exp e FULL JOIN ms_got g USING (tenant_id, le, currency, month)
-        WHERE (e.sales, e.n) IS DISTINCT FROM (g.sales, g.n)
+       SELECT 'monthly_flow', concat_ws('/', tenant_id, le, currency, month),
+              concat_ws(' ', g.sales, g.n, g.recv, g.ovd, g.last_issue), concat_ws(' ', e.sales, e.n, e.recv, e.ovd, e.last_issue)
+         FROM mf_exp e FULL JOIN mf_got g USING (tenant_id, le, currency, month)
+        WHERE (e.sales, e.n, e.recv, e.ovd) IS DISTINCT FROM (g.sales, g.n, g.recv, g.ovd)
+           OR (e.last_issue IS NOT NULL AND (g.last_issue IS NULL OR g.last_issue < e.last_issue))
+       UNION ALL
+       SELECT 'customer_flow', concat_ws('/', tenant_id, customer_id, le, currency, month),
+              concat_ws(' ', g.sales, g.recv), concat_ws(' ', e.sales, e.recv)
+         FROM cf_exp e FULL JOIN cf_got g USING (tenant_id, customer_id, le, currency, month)
+        WHERE (e.sales, e.recv) IS DISTINCT FROM (g.sales, g.recv)
        LIMIT 100`,
       params,
     );
