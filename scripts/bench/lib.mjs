@@ -16,6 +16,7 @@ import {
   readdirSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -768,4 +769,29 @@ export function summariseProfile(file, { top = 20 } = {}) {
       .slice(0, top * 3)
       .map(([k, v]) => ({ fn: k, inclMs: ms(v), pct: pct(v) })),
   };
+}
+
+/**
+ * Keeps the samples of a V8 .cpuprofile taken between two `process.hrtime.bigint()` readings of
+ * this process (V8's profile timestamps and libuv's hrtime share CLOCK_MONOTONIC on Linux), so a
+ * summary covers the measured window only. Writes the trimmed profile to `outFile`; returns the
+ * file to summarise and a description of the window (the whole profile when no sample falls in it).
+ */
+export function trimProfile(file, hrStart, hrEnd, outFile) {
+  const prof = JSON.parse(readFileSync(file, 'utf8'));
+  const from = Number(hrStart / 1000n);
+  const to = Number(hrEnd / 1000n);
+  let ts = prof.startTime;
+  const samples = [];
+  const deltas = [];
+  for (let i = 0; i < prof.samples.length; i++) {
+    ts += prof.timeDeltas[i] ?? 0;
+    if (ts >= from && ts <= to) {
+      samples.push(prof.samples[i]);
+      deltas.push(prof.timeDeltas[i] ?? 0);
+    }
+  }
+  if (!samples.length || !(prof.startTime <= to && prof.endTime >= from)) return { file, window: 'whole server lifetime' };
+  writeFileSync(outFile, JSON.stringify({ ...prof, startTime: from, endTime: to, samples, timeDeltas: deltas }));
+  return { file: outFile, window: `measured window only (${samples.length} samples)` };
 }

@@ -8,3 +8,6 @@ export * from './dunning/penalties.js';
 export * from './dunning/reference-rates.js';
 export * from './scoring/prediction.js';
 export * from './scoring/prediction-eval.js';
+export * from './scoring/credit-check.js';
+export * from './scoring/limits.js';
+export * from './scoring/score.js';
