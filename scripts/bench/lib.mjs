@@ -166,16 +166,19 @@ export async function startDatabase(cleanup, tmp) {
     await admin.connect();
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
-    cleanup.add(`drop database ${name}`, async () => {
-      const c = new pg.Client({ connectionString: external });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        log(`Dropped scratch database ${name}`);
-      } finally {
-        await c.end();
-      }
-    });
+    // BENCH_KEEP_DB=1 leaves the scratch database in place (to read query plans against the data afterwards).
+    if (process.env.BENCH_KEEP_DB === '1') log(`BENCH_KEEP_DB=1: the database ${name} is kept`);
+    else
+      cleanup.add(`drop database ${name}`, async () => {
+        const c = new pg.Client({ connectionString: external });
+        await c.connect();
+        try {
+          await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+          log(`Dropped scratch database ${name}`);
+        } finally {
+          await c.end();
+        }
+      });
     u.pathname = `/${name}`;
     log(`Scratch database ${name} on ${u.host}`);
     return { url: u.toString(), kind: `external PostgreSQL at ${u.host} (scratch database ${name})` };
@@ -397,6 +400,7 @@ export async function createTenant(databaseUrl, base, label, scopes) {
   const token = login.json.accessToken;
   const key = await http(base, 'POST', '/api/v1/api-keys', { token, body: { name: `bench ${scopes.join(',')}`, scopes } });
   if (key.status !== 201) throw new Error(`API key creation failed: ${key.status} ${key.text}`);
+  if (process.env.BENCH_KEEP_DB === '1') log(`Tenant ${tenant.id} (${adminEmail}), API key ${key.json.key}`);
   return { tenantId: tenant.id, name: tenant.name, adminToken: token, apiKey: key.json.key };
 }
 

@@ -318,6 +318,102 @@ describe('reporting: ageing, KPIs, payer profile', () => {
     expect(drift.ok).toBe(false);
     expect(drift.differences[0]).toMatchObject({ table: 'customer_balance' });
   });
+
+  it('ages a page of customers bucket by bucket exactly as item by item, at every bucket boundary', async () => {
+    // The page sorted by total or overdue sums per bucket in PostgreSQL; sorted by count it goes item by item.
+    const b = await newTenant(t, 'Boundaries');
+    const h = { Authorization: `Bearer ${b.adminToken}` };
+    const send = (path: string, body: unknown) =>
+      request(t.http)
+        .post(`/api/v1${path}`)
+        .set(h)
+        .send(body as object);
+    const today = parisToday();
+    const day = (offset: number) => {
+      const d = new Date(`${today}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() + offset);
+      return d.toISOString().slice(0, 10);
+    };
+    await send('/imports/customers', [
+      { externalRef: 'B1', name: 'B1' },
+      { externalRef: 'B2', name: 'B2' },
+      { externalRef: 'B3', name: 'B3' },
+    ]).expect(200);
+    await send('/exchange-rates', [{ date: day(-400), fromCurrency: 'USD', toCurrency: 'EUR', rate: '0.913' }]).expect(201);
+    // Days past due on both sides of each bound (default 30/60/90/120, and 15/45), issue ages likewise.
+    const offsets = [5, 0, -1, -14, -15, -16, -30, -31, -44, -45, -46, -60, -61, -90, -91, -120, -121, -300];
+    const invoices = offsets.flatMap((o, n) => [
+      {
+        externalRef: `E${n}`,
+        customerRef: n % 2 ? 'B1' : 'B2',
+        issueDate: day(Math.min(o - 30, 0)),
+        dueDate: day(o),
+        currency: 'EUR',
+        amount: `${100 + n}.10`,
+        disputed: n % 5 === 0,
+      },
+      {
+        externalRef: `U${n}`,
+        customerRef: n % 3 ? 'B1' : 'B3',
+        issueDate: day(Math.min(o, 0) - 15),
+        dueDate: day(o),
+        currency: 'USD',
+        amount: `${10 + n}.33`,
+      },
+    ]);
+    await send('/imports/invoices', invoices).expect(200);
+    await send('/imports/credit-notes', [
+      { externalRef: 'N1', customerRef: 'B1', issueDate: day(-31), dueDate: day(-31), currency: 'EUR', amount: '40.00' },
+      { externalRef: 'N2', customerRef: 'B3', issueDate: day(-61), dueDate: day(-61), currency: 'USD', amount: '7.77' },
+    ]).expect(200);
+    await send('/imports/payments', [
+      {
+        externalRef: 'P1',
+        customerRef: 'B2',
+        date: day(-1),
+        amount: '50.00',
+        currency: 'EUR',
+        allocations: [{ invoiceRef: 'E4', amount: '50.00' }],
+      },
+    ]).expect(200);
+    const ageing = async (query: string) =>
+      (await request(t.http).get(`/api/v1/receivables/ageing?groupBy=customer&${query}`).set(h).expect(200)).body;
+    for (const params of ['basis=due', 'basis=issue', 'basis=due&buckets=15,45', 'basis=issue&buckets=15,45,90']) {
+      const bucketed = await ageing(`${params}&sort=-total`);
+      const itemByItem = await ageing(`${params}&sort=count`);
+      const byKey = (items: { key: string }[]) => Object.fromEntries(items.map((g) => [g.key, g]));
+      expect(bucketed.groups.total).toBe(3);
+      expect(byKey(bucketed.groups.items)).toEqual(byKey(itemByItem.groups.items));
+      expect(bucketed.groups.items.map((g: { key: string }) => g.key)).toEqual(
+        [...itemByItem.groups.items]
+          .sort((x: { total: string }, y: { total: string }) => Number(y.total) - Number(x.total))
+          .map((g: { key: string }) => g.key),
+      );
+    }
+    // One customer by hand (due basis, default buckets): B3 holds U0, U3, U6, ... in USD and the credit note N2.
+    const b3 = (await ageing('basis=due&sort=-total')).groups.items.find((g: { label: string }) => g.label === 'B3');
+    const minor = (x: string) => BigInt(Math.round(Number(x) * 100));
+    const native = [0n, 0n, 0n, 0n, 0n, 0n];
+    const bucket = (days: number) => (days <= 0 ? 0 : days <= 30 ? 1 : days <= 60 ? 2 : days <= 90 ? 3 : days <= 120 ? 4 : 5);
+    offsets.forEach((o, n) => {
+      if (n % 3 === 0) native[bucket(-o)] += minor(`${10 + n}.33`);
+    });
+    native[bucket(61)] -= minor('7.77');
+    // Each bucket's USD sum converted once, rounded half away from zero.
+    const expected = native.map((x) => (x * 913n + (x < 0n ? -500n : 500n)) / 1000n);
+    expect(b3.amounts.map(minor)).toEqual(expected);
+    // The buckets kept per customer follow the day: moved forward and back, they equal a recomputation each time.
+    const check = async () => (await request(t.http).get('/api/v1/receivables/aggregates/check').set(h).expect(200)).body;
+    for (const offset of [1, 31, 45, 200, -3, -150, 0]) {
+      await t.dataSource.query(`SELECT receivable_refresh_overdue($1, $2)`, [b.tenantId, day(offset)]);
+      expect(await check()).toEqual({ ok: true, differences: [] });
+    }
+    // A drift of one bucket is reported.
+    await t.dataSource.query(`UPDATE receivable_customer_balance SET overdue_31_60 = overdue_31_60 + 1 WHERE tenant_id = $1`, [
+      b.tenantId,
+    ]);
+    expect((await check()).differences[0]).toMatchObject({ table: 'customer_balance' });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------------

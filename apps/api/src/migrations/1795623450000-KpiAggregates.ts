@@ -40,7 +40,7 @@ const WORK_MEM = `SET work_mem = '64MB'`;
 const LOCK = `pg_advisory_xact_lock(hashtextextended('receivable_aggregates:' || k.tenant_id::text, 0))`;
 
 /** Item columns the aggregates use, from `table` (a transition table or receivable_item) with sign `sg`. */
-function items(table: string, sg: number): string {
+export function items(table: string, sg: number): string {
   return `SELECT ${sg} AS sg, t.id, t.tenant_id, t.customer_id, coalesce(t.legal_entity_id, ${NIL}) AS le, t.currency,
       t.due_date, t.issue_date, t.disputed,
       (t.open_amount <> 0 AND t.status <> 'written_off') AS is_open,
@@ -124,7 +124,7 @@ function allocationPairs(table: string, sg: number): string {
 }
 
 /** Pairs of the items of `src` (item rows with their sign) with the allocations as they are now. */
-function itemPairs(src: string): string {
+export function itemPairs(src: string): string {
   return `SELECT i.sg, ${PAIR_COLUMNS}, 1 AS side, a.amount, a.date AS a_date
       FROM (${src}) i JOIN allocation a ON a.tenant_id = i.tenant_id AND a.invoice_id = i.id
     UNION ALL
@@ -161,7 +161,29 @@ function applyFlows(src: string | null, pairs: string | null): string {
  * One trigger function on receivable_item. `src` = the changed rows (items() of the transition tables); `pairs` = the
  * (item, allocation) pairs whose flows move (updates only: the items whose dates, status, customer... changed).
  */
-function itemFunction(name: string, src: string, pairs: string | null): string {
+/**
+ * The overdue ageing buckets of receivable_customer_balance (AgeingBuckets1795623470000): column and the days past due
+ * at overdue_as_of it holds. `buckets` false: the functions as this migration wrote them.
+ */
+export const OVERDUE_BUCKETS: { column: string; from: number; to: number | null }[] = [
+  { column: 'overdue_1_30', from: 1, to: 30 },
+  { column: 'overdue_31_60', from: 31, to: 60 },
+  { column: 'overdue_61_90', from: 61, to: 90 },
+  { column: 'overdue_91_120', from: 91, to: 120 },
+  { column: 'overdue_over_120', from: 121, to: null },
+];
+/** Whether `days` (an integer expression) falls in a bucket. */
+export const inBucket = (days: string, b: (typeof OVERDUE_BUCKETS)[number]) =>
+  b.to === null ? `${days} >= ${b.from}` : `${days} BETWEEN ${b.from} AND ${b.to}`;
+
+export function itemFunction(name: string, src: string, pairs: string | null, buckets = false): string {
+  const bucketSums = (days: string) =>
+    OVERDUE_BUCKETS.map((b) => `sum(CASE WHEN ${inBucket(days, b)} THEN s.sg * s.signed_open ELSE 0 END)`);
+  const cols = buckets ? OVERDUE_BUCKETS.map((b) => `, ${b.column}`).join('') : '';
+  const sums = buckets ? bucketSums('st.overdue_as_of - s.due_date').map((x) => `, ${x}`).join('') : '';
+  const nonZero = buckets ? bucketSums('st.overdue_as_of - s.due_date').map((x) => ` OR ${x} <> 0`).join('') : '';
+  const sets = buckets ? OVERDUE_BUCKETS.map((b) => `,
+           ${b.column} = b.${b.column} + EXCLUDED.${b.column}`).join('') : '';
   return `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql ${WORK_MEM} AS $fn$
 BEGIN
   -- One writer of a tenant's aggregates at a time (until its transaction ends): imports update
@@ -192,20 +214,20 @@ BEGIN
      AND b.due_date = k.due_date AND b.issue_date = k.issue_date AND b.item_count = 0;
 
   INSERT INTO receivable_customer_balance AS b
-      (tenant_id, customer_id, currency, open_amount, overdue_amount, disputed_amount, item_count)
+      (tenant_id, customer_id, currency, open_amount, overdue_amount, disputed_amount, item_count${cols})
     SELECT s.tenant_id, s.customer_id, s.currency, sum(s.sg * s.signed_open),
            sum(CASE WHEN s.due_date < st.overdue_as_of THEN s.sg * s.signed_open ELSE 0 END),
-           sum(CASE WHEN s.disputed THEN s.sg * s.signed_open ELSE 0 END), sum(s.sg)
+           sum(CASE WHEN s.disputed THEN s.sg * s.signed_open ELSE 0 END), sum(s.sg)${sums}
       FROM (${src}) s JOIN receivable_balance_state st ON st.tenant_id = s.tenant_id
      WHERE s.is_open
      GROUP BY 1, 2, 3
     HAVING sum(s.sg * s.signed_open) <> 0 OR sum(CASE WHEN s.due_date < st.overdue_as_of THEN s.sg * s.signed_open ELSE 0 END) <> 0
-        OR sum(CASE WHEN s.disputed THEN s.sg * s.signed_open ELSE 0 END) <> 0 OR sum(s.sg) <> 0
+        OR sum(CASE WHEN s.disputed THEN s.sg * s.signed_open ELSE 0 END) <> 0 OR sum(s.sg) <> 0${nonZero}
     ON CONFLICT (tenant_id, customer_id, currency) DO UPDATE
        SET open_amount = b.open_amount + EXCLUDED.open_amount,
            overdue_amount = b.overdue_amount + EXCLUDED.overdue_amount,
            disputed_amount = b.disputed_amount + EXCLUDED.disputed_amount,
-           item_count = b.item_count + EXCLUDED.item_count;
+           item_count = b.item_count + EXCLUDED.item_count${sets};
   DELETE FROM receivable_customer_balance b
    USING (SELECT DISTINCT s.tenant_id, s.customer_id, s.currency FROM (${src}) s WHERE s.is_open) k
    WHERE b.tenant_id = k.tenant_id AND b.customer_id = k.customer_id AND b.currency = k.currency AND b.item_count = 0;
@@ -235,7 +257,7 @@ $fn$`;
 }
 
 /** Rows of an update whose flows with their allocations move (dates, status, snapshot close, customer, currency...). */
-const CHANGED = `SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+export const CHANGED = `SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
    WHERE (n.tenant_id, n.customer_id, n.legal_entity_id, n.currency, n.kind, n.issue_date, n.due_date, n.status = 'written_off',
           n.settled_outside AND n.closed_at IS NOT NULL, CASE WHEN n.settled_outside THEN n.closed_at END)
          IS DISTINCT FROM
@@ -247,7 +269,37 @@ const CHANGED = `SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
  * already the one asked (every read of the day but the first), it returns before taking the tenant's lock, so that
  * readers do not queue behind an import holding it.
  */
-function refreshFunction(fastPath: boolean): string {
+export function refreshFunction(fastPath: boolean, buckets = false): string {
+  // With the buckets: the items whose bucket or overdue side may differ between the two dates (due before the later
+  // one, and not more than 120 days past due at the earlier one), each bucket moved by its amount at the new date less
+  // its amount at the old one.
+  const move = buckets
+    ? `
+  UPDATE receivable_customer_balance b
+     SET overdue_amount = b.overdue_amount + d.overdue${OVERDUE_BUCKETS.map((x) => `, ${x.column} = b.${x.column} + d.${x.column}`).join('')}
+    FROM (SELECT i.customer_id, i.currency,
+                 sum(CASE WHEN i.due_date < p_as_of THEN s.v ELSE 0 END) - sum(CASE WHEN i.due_date < old_as_of THEN s.v ELSE 0 END) AS overdue${OVERDUE_BUCKETS.map(
+                   (x) =>
+                     `,
+                 sum(CASE WHEN ${inBucket('p_as_of - i.due_date', x)} THEN s.v ELSE 0 END) - sum(CASE WHEN ${inBucket('old_as_of - i.due_date', x)} THEN s.v ELSE 0 END) AS ${x.column}`,
+                 ).join('')}
+            FROM receivable_item i
+            CROSS JOIN LATERAL (SELECT CASE WHEN i.kind = 'credit_note' THEN -i.open_amount ELSE i.open_amount END AS v) s
+           WHERE i.tenant_id = p_tenant AND i.status <> 'written_off' AND i.open_amount <> 0
+             AND i.due_date > least(old_as_of, p_as_of) - ${OVERDUE_BUCKETS.at(-1)!.from} AND i.due_date < greatest(old_as_of, p_as_of)
+           GROUP BY 1, 2) d
+   WHERE b.tenant_id = p_tenant AND b.customer_id = d.customer_id AND b.currency = d.currency;`
+    : `
+  UPDATE receivable_customer_balance b
+     SET overdue_amount = b.overdue_amount + d.delta
+    FROM (SELECT i.customer_id, i.currency,
+                 sum(CASE WHEN i.kind = 'credit_note' THEN -i.open_amount ELSE i.open_amount END)
+                   * (CASE WHEN p_as_of > old_as_of THEN 1 ELSE -1 END) AS delta
+            FROM receivable_item i
+           WHERE i.tenant_id = p_tenant AND i.status IN ('open', 'partially_paid', 'paid') AND i.open_amount <> 0
+             AND i.due_date >= least(old_as_of, p_as_of) AND i.due_date < greatest(old_as_of, p_as_of)
+           GROUP BY 1, 2) d
+   WHERE b.tenant_id = p_tenant AND b.customer_id = d.customer_id AND b.currency = d.currency;`;
   return `CREATE OR REPLACE FUNCTION receivable_refresh_overdue(p_tenant uuid, p_as_of date) RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
   old_as_of date;
@@ -263,17 +315,7 @@ BEGIN${
   PERFORM pg_advisory_xact_lock(hashtextextended('receivable_aggregates:' || p_tenant::text, 0));
   INSERT INTO receivable_balance_state (tenant_id, overdue_as_of) VALUES (p_tenant, p_as_of) ON CONFLICT (tenant_id) DO NOTHING;
   SELECT overdue_as_of INTO old_as_of FROM receivable_balance_state WHERE tenant_id = p_tenant FOR UPDATE;
-  IF old_as_of = p_as_of THEN RETURN; END IF;
-  UPDATE receivable_customer_balance b
-     SET overdue_amount = b.overdue_amount + d.delta
-    FROM (SELECT i.customer_id, i.currency,
-                 sum(CASE WHEN i.kind = 'credit_note' THEN -i.open_amount ELSE i.open_amount END)
-                   * (CASE WHEN p_as_of > old_as_of THEN 1 ELSE -1 END) AS delta
-            FROM receivable_item i
-           WHERE i.tenant_id = p_tenant AND i.status IN ('open', 'partially_paid', 'paid') AND i.open_amount <> 0
-             AND i.due_date >= least(old_as_of, p_as_of) AND i.due_date < greatest(old_as_of, p_as_of)
-           GROUP BY 1, 2) d
-   WHERE b.tenant_id = p_tenant AND b.customer_id = d.customer_id AND b.currency = d.currency;
+  IF old_as_of = p_as_of THEN RETURN; END IF;${move}
   UPDATE receivable_balance_state SET overdue_as_of = p_as_of WHERE tenant_id = p_tenant;
 END
 $fn$`;

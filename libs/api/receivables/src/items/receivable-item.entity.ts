@@ -24,6 +24,8 @@ export interface InvoiceLine {
 @Index('uq_receivable_item_external_ref', ['tenantId', 'kind', 'externalRef'], { unique: true })
 @Index('ix_receivable_item_customer', ['tenantId', 'customerId'])
 @Index('ix_receivable_item_status_due', ['tenantId', 'status', 'dueDate'])
+// Partial covering index of the open items by customer (INCLUDE and WHERE: written by the OpenItemsByCustomer migration).
+@Index('ix_receivable_item_customer_open', { synchronize: false })
 @Check('ck_receivable_item_amount', '"amount" > 0')
 @Check('ck_receivable_item_open_amount', '"open_amount" >= 0 AND "open_amount" <= "amount"')
 @Check('ck_receivable_item_dates', '"due_date" >= "issue_date"')

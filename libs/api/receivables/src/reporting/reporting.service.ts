@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, TenantDb, ValidationFailed } from '@encours/api-core';
 import {
+  addDays,
   averageDaysDelinquent,
   bestPossibleDso,
   bucketLabels,
@@ -99,6 +100,22 @@ const FLOW_KEY: Record<Scope, string> = {
   currency: 'f.currency::text',
 };
 const SIGN = `(CASE WHEN i.kind = 'credit_note' THEN -1 ELSE 1 END)`;
+
+/**
+ * The overdue buckets kept in receivable_customer_balance (AgeingBuckets migration): days past due at overdue_as_of.
+ * They are the default ageing buckets of the due basis (DEFAULT_BUCKETS), not due being open_amount - overdue_amount.
+ */
+const OVERDUE_BUCKETS: { column: string; from: number; to: number | null }[] = [
+  { column: 'overdue_1_30', from: 1, to: 30 },
+  { column: 'overdue_31_60', from: 31, to: 60 },
+  { column: 'overdue_61_90', from: 61, to: 90 },
+  { column: 'overdue_91_120', from: 91, to: 120 },
+  { column: 'overdue_over_120', from: 121, to: null },
+];
+const inBucket = (days: string, b: (typeof OVERDUE_BUCKETS)[number]) =>
+  b.to === null ? `${days} >= ${b.from}` : `${days} BETWEEN ${b.from} AND ${b.to}`;
+/** The bounds of the buckets kept per customer. */
+const KEPT_BOUNDS = '30,60,90,120';
 
 interface LedgerRow {
   key: string | null;
@@ -277,6 +294,86 @@ export class ReportingService {
         ${ITEM_GROUP_BY(scope)}`,
       filtered ? [t, ctx.asOf, customerIds] : [t, ctx.asOf],
     );
+  }
+
+  /**
+   * The ageing rows of a page of customers today with the default due-basis buckets, from receivable_customer_balance
+   * (its overdue part is kept per bucket): per customer and currency, one row per bucket dated at the first day of
+   * the bucket, the item count on the first. Null when the balances cannot answer for today: a balance of another day
+   * (a concurrent move of the date) or items issued after today (the balances count them, the ageing at today not).
+   */
+  private async customerBucketRows(ctx: Ctx, ids: string[]): Promise<LedgerRow[] | null> {
+    type Row = { key: string; currency: string; open: string; overdue: string; count: number; asOf: string; buckets: string[] };
+    const [later, rows] = await Promise.all([
+      this.issuedAfter(ctx.today, false),
+      this.query<Row>(
+        `SELECT b.customer_id::text AS key, b.currency::text AS currency, b.open_amount::text AS open,
+                b.overdue_amount::text AS overdue, b.item_count AS count, st.overdue_as_of::text AS "asOf",
+                ARRAY[${OVERDUE_BUCKETS.map((x) => `b.${x.column}`).join(', ')}]::text[] AS buckets
+           FROM receivable_customer_balance b JOIN receivable_balance_state st ON st.tenant_id = b.tenant_id
+          WHERE b.tenant_id = $1 AND b.customer_id = ANY($2::uuid[])`,
+        [this.db.tenantId, ids],
+      ),
+    ]);
+    if (later || rows.some((r) => r.asOf !== ctx.today)) return null;
+    const out: LedgerRow[] = [];
+    for (const r of rows) {
+      const row = (due: CalendarDate, amount: string, count: number): LedgerRow => ({
+        key: r.key,
+        currency: r.currency,
+        due,
+        issue: due,
+        amount,
+        disputed: '0',
+        count,
+      });
+      const notDue = minorOf(r.open, r.currency) - minorOf(r.overdue, r.currency);
+      out.push(row(ctx.asOf, fromMinor(notDue, r.currency.trim()), r.count));
+      OVERDUE_BUCKETS.forEach((b, i) => out.push(row(addDays(ctx.asOf, -b.from), r.buckets[i], 0)));
+    }
+    return out;
+  }
+
+  /**
+   * Ledger rows for the ageing, already summed per ageing bucket in PostgreSQL where it can: today, from the aggregates
+   * (tenant-wide scopes), or from the open items of some customers (a partial covering index serves them without
+   * reading the table). One row per key, currency, bucket and overdue flag, its due and issue dates being the earliest
+   * of the group: every date of a group falls in the same bucket and on the same side of asOf, so bucketize places the
+   * group where it would place each item, and it converts the native sum of each bucket and currency once either way:
+   * the answer is the one of the item-by-item rows. Other cases (a past asOf, other scopes): the ledger rows.
+   */
+  private ageingRows(
+    ctx: Ctx,
+    scope: Scope,
+    customerIds: string[] | null,
+    basis: AgeingBasis,
+    bounds: number[],
+  ): Promise<LedgerRow[]> {
+    // width_bucket(d - 1, t) counts the thresholds t below d: with [0, ...bounds] the due-basis index (not due: 0),
+    // with bounds alone the age index (see bucketIndex and ageBucketIndex of @encours/domain).
+    const [date, thresholds] = basis === 'due' ? ['due_date', [0, ...bounds]] : ['issue_date', bounds];
+    const bucketOf = (alias: string) => `width_bucket($2::date - ${alias}.${date} - 1, $3::int[]), ${alias}.due_date < $2::date`;
+    if (customerIds === null && this.usesAggregates(ctx, scope))
+      return this.query<LedgerRow>(
+        `SELECT ${AGG_KEY[scope]} AS key, b.currency::text AS currency, min(b.due_date)::text AS due,
+                min(b.issue_date)::text AS issue, sum(b.open_amount)::text AS amount,
+                sum(b.disputed_amount)::text AS disputed, sum(b.item_count)::int AS count
+           FROM receivable_open_balance b WHERE b.tenant_id = $1 AND b.issue_date <= $2
+          GROUP BY 1, 2, ${bucketOf('b')}`,
+        [this.db.tenantId, ctx.asOf, thresholds],
+      );
+    if (customerIds !== null && scope === 'customer' && ctx.asOf === ctx.today)
+      return this.query<LedgerRow>(
+        `SELECT i.customer_id::text AS key, i.currency::text AS currency, min(i.due_date)::text AS due,
+                min(i.issue_date)::text AS issue, sum(${SIGN} * i.open_amount)::text AS amount,
+                coalesce(sum(${SIGN} * i.open_amount) FILTER (WHERE i.disputed), 0)::text AS disputed, count(*)::int AS count
+           FROM receivable_item i
+          WHERE i.tenant_id = $1 AND i.customer_id = ANY($4::uuid[]) AND i.open_amount <> 0 AND i.status <> 'written_off'
+            AND i.issue_date <= $2
+          GROUP BY i.customer_id, i.currency, ${bucketOf('i')}`,
+        [this.db.tenantId, ctx.asOf, thresholds, customerIds],
+      );
+    return this.ledgerRows(ctx, scope, customerIds);
   }
 
   /**
@@ -607,7 +704,18 @@ export class ReportingService {
     });
 
     const portfolio = await this.portfolio();
-    const overall = bucketize(await this.ledgerRows(ctx, 'none', portfolio), true).get('') ?? emptyBucketed(bounds, basis);
+    const sort = q.sort ?? '-total';
+    const desc = sort.startsWith('-');
+    const field = (desc ? sort.slice(1) : sort) as 'total' | 'overdue' | 'count' | 'label';
+    const scope = q.groupBy;
+    // A page of customers by total or overdue today: its ids from receivable_customer_balance, with the totals.
+    const paged =
+      scope === 'customer' && ctx.asOf === ctx.today && (field === 'total' || field === 'overdue') && portfolio === null;
+    const [overallRows, pageIds] = await Promise.all([
+      this.ageingRows(ctx, 'none', portfolio, basis, bounds),
+      paged ? this.customerPage(ctx, rates, field, desc, q.page, q.pageSize) : null,
+    ]);
+    const overall = bucketize(overallRows, true).get('') ?? emptyBucketed(bounds, basis);
     const labels = bucketLabels(bounds, basis);
     const buckets = labels.map((label, i) => {
       const dated = basis === 'due' ? i - 1 : i;
@@ -623,17 +731,20 @@ export class ReportingService {
       totals: fmt(overall),
       missingRates: [],
     };
-    if (q.groupBy) {
-      const sort = q.sort ?? '-total';
-      const desc = sort.startsWith('-');
-      const field = (desc ? sort.slice(1) : sort) as 'total' | 'overdue' | 'count' | 'label';
-      const scope = q.groupBy;
+    if (scope) {
       let items: AgeingGroupDto[];
       let total: number;
-      if (scope === 'customer' && ctx.asOf === ctx.today && (field === 'total' || field === 'overdue') && portfolio === null) {
-        const pageIds = await this.customerPage(ctx, rates, field, desc, q.page, q.pageSize);
-        const grouped = pageIds.ids.length ? bucketize(await this.ledgerRows(ctx, 'customer', pageIds.ids), false) : new Map();
-        const names = await this.labels(scope, pageIds.ids);
+      if (pageIds) {
+        const kept = basis === 'due' && bounds.join(',') === KEPT_BOUNDS;
+        const [rows, names] = await Promise.all([
+          (async () => {
+            if (!pageIds.ids.length) return [];
+            const fromBalances = kept ? await this.customerBucketRows(ctx, pageIds.ids) : null;
+            return fromBalances ?? this.ageingRows(ctx, 'customer', pageIds.ids, basis, bounds);
+          })(),
+          this.labels(scope, pageIds.ids),
+        ]);
+        const grouped = bucketize(rows, false);
         items = pageIds.ids.map((id) => ({
           key: id,
           label: names.get(id) ?? id,
@@ -641,7 +752,7 @@ export class ReportingService {
         }));
         total = pageIds.total;
       } else {
-        const grouped = bucketize(await this.ledgerRows(ctx, scope, portfolio), false);
+        const grouped = bucketize(await this.ageingRows(ctx, scope, portfolio, basis, bounds), false);
         const names = await this.labels(scope, [...grouped.keys()]);
         const all = [...grouped].map(([key, b]) => ({ key, label: names.get(key) ?? String(key), b }));
         const cmp = (x: (typeof all)[number], y: (typeof all)[number]): number => {
@@ -953,11 +1064,13 @@ export class ReportingService {
                          b.disputed_amount AS disputed, b.item_count AS n FROM receivable_open_balance b ${bWhere}),
        cb_exp AS (SELECT i.tenant_id, i.customer_id, i.currency, sum(${open}) AS amount,
                          sum(CASE WHEN i.due_date < st.overdue_as_of THEN ${open} ELSE 0 END) AS overdue,
-                         sum(CASE WHEN i.disputed THEN ${open} ELSE 0 END) AS disputed, count(*) AS n
+                         sum(CASE WHEN i.disputed THEN ${open} ELSE 0 END) AS disputed, count(*) AS n,
+                         ARRAY[${OVERDUE_BUCKETS.map((b) => `sum(CASE WHEN ${inBucket('st.overdue_as_of - i.due_date', b)} THEN ${open} ELSE 0 END)`).join(', ')}]::numeric[] AS buckets
                     FROM receivable_item i LEFT JOIN receivable_balance_state st ON st.tenant_id = i.tenant_id
                     ${where ? `${where} AND ${isOpen}` : `WHERE ${isOpen}`} GROUP BY 1, 2, 3),
        cb_got AS (SELECT b.tenant_id, b.customer_id, b.currency, b.open_amount AS amount, b.overdue_amount AS overdue,
-                         b.disputed_amount AS disputed, b.item_count AS n
+                         b.disputed_amount AS disputed, b.item_count AS n,
+                         ARRAY[${OVERDUE_BUCKETS.map((x) => `b.${x.column}`).join(', ')}]::numeric[] AS buckets
                     FROM receivable_customer_balance b ${bWhere}),
        pa AS (SELECT ${itemColumns}, s.side, a.amount AS paid, a.date AS paid_on
                 FROM allocation a CROSS JOIN LATERAL (VALUES (a.invoice_id, 1), (a.credit_note_id, -1)) s(item_id, side)
@@ -993,9 +1106,10 @@ export class ReportingService {
         WHERE (e.amount, e.disputed, e.n) IS DISTINCT FROM (g.amount, g.disputed, g.n)
        UNION ALL
        SELECT 'customer_balance', concat_ws('/', tenant_id, customer_id, currency),
-              concat_ws(' ', g.amount, g.overdue, g.disputed, g.n), concat_ws(' ', e.amount, e.overdue, e.disputed, e.n)
+              concat_ws(' ', g.amount, g.overdue, g.disputed, g.n, g.buckets), concat_ws(' ', e.amount, e.overdue, e.disputed, e.n, e.buckets)
          FROM cb_exp e FULL JOIN cb_got g USING (tenant_id, customer_id, currency)
         WHERE (e.amount, e.overdue, e.disputed, e.n) IS DISTINCT FROM (g.amount, g.overdue, g.disputed, g.n)
+           OR (e.buckets <> g.buckets)
        UNION ALL
        SELECT 'monthly_flow', concat_ws('/', tenant_id, le, currency, month),
               concat_ws(' ', g.sales, g.n, g.recv, g.ovd, g.last_issue), concat_ws(' ', e.sales, e.n, e.recv, e.ovd, e.last_issue)

@@ -22,6 +22,11 @@ export interface Exposure {
   missingRates: string[];
 }
 
+/** The node-postgres client under a connected TypeORM query runner. */
+interface PgConnection {
+  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+}
+
 interface Row {
   customer_id: string;
   target: string;
@@ -54,8 +59,7 @@ export class ExposureService {
     // Two statement shapes (some customers / every customer) rather than `$2 IS NULL OR ...`, which
     // keeps the planner from using the customer index for one customer and from hashing for all.
     const only = (col: string) => (ids ? ` AND ${col} = ANY ($3::uuid[])` : '');
-    const rows: Row[] = await m.query(
-      `WITH target AS (
+    const sql = `WITH target AS (
          SELECT c.id AS customer_id, coalesce(${ids ? 'w.currency, ' : ''}l.currency, c.currency)::text AS target
            FROM customer c
            ${ids ? 'JOIN unnest($3::uuid[], $4::text[]) AS w(id, currency) ON w.id = c.id' : ''}
@@ -68,7 +72,7 @@ export class ExposureService {
                 sum(CASE WHEN i.kind = 'invoice' AND i.due_date < $2::date THEN i.open_amount ELSE 0 END) AS overdue,
                 min(CASE WHEN i.kind = 'invoice' AND i.due_date < $2::date THEN i.due_date END) AS oldest_due
            FROM receivable_item i
-          WHERE i.tenant_id = $1 AND i.status IN ('open', 'partially_paid')${only('i.customer_id')}
+          WHERE i.tenant_id = $1 AND i.open_amount <> 0 AND i.status <> 'written_off'${only('i.customer_id')}
           GROUP BY 1, 2
          UNION ALL
          SELECT o.customer_id, o.currency::text, 0, sum(o.amount), 0, NULL
@@ -81,9 +85,14 @@ export class ExposureService {
               coalesce(sum(f.overdue), 0)::text AS overdue, min(f.oldest_due)::text AS oldest_due
          FROM target t
          LEFT JOIN flows f ON f.customer_id = t.customer_id
-        GROUP BY 1, 2, 3`,
-      ids ? [tenantId, today, ids, wanted] : [tenantId, today],
-    );
+        GROUP BY 1, 2, 3`;
+    const params = ids ? [tenantId, today, ids, wanted] : [tenantId, today];
+    // On a connected query runner (the credit check), a named statement: planned once per connection, not per call.
+    const conn = (m.queryRunner as { databaseConnection?: PgConnection } | undefined)?.databaseConnection;
+    const rows: Row[] =
+      ids && conn && !m.queryRunner?.isReleased
+        ? (await conn.query<Row>({ name: 'exposure.customers', text: sql, values: params })).rows
+        : await m.query(sql, params);
     const rates = await this.rates(m, tenantId, today, rows);
     const out = new Map<string, Exposure>();
     const acc = new Map<
