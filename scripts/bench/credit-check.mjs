@@ -14,7 +14,8 @@
  *   below L, at most --wait-max S, 600) --invoices N (1000000) --customers N (50000) --usd F
  *   (share of orders in USD, 0.1) --seed N (7) --max-in-flight N (256: beyond it a request is
  *   not sent and counts as dropped) --profile (V8 CPU profile of the API during the first
- *   measured run) --build --timeout SECONDS (3600) --json FILE
+ *   measured run) --trace-gc (the API's garbage-collection pauses during each measured run: count,
+ *   total, longest, how many over 10 ms) --build --timeout SECONDS (3600) --json FILE
  *
  * Set-up (scripts/bench/lib.mjs, not timed): scratch database, the built API, a tenant and an
  * API key with credit-checks:write (+ imports:write for the customers), the customers through
@@ -35,7 +36,7 @@
  * Target: p99 <= 20 ms at 200 requests/s. Ends with a `BENCH_RESULT {json}` line.
  */
 import http from 'node:http';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -84,6 +85,7 @@ const { values: o } = parseArgs({
     seed: { type: 'string', default: '7' },
     'max-in-flight': { type: 'string', default: '256' },
     profile: { type: 'boolean', default: false },
+    'trace-gc': { type: 'boolean', default: false },
     build: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '3600' },
     json: { type: 'string' },
@@ -347,7 +349,7 @@ await runMain(
     const server = await startServer(cleanup, {
       databaseUrl: db.url,
       tmp,
-      nodeArgs: o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+      nodeArgs: [...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(o['trace-gc'] ? ['--trace-gc'] : [])],
     });
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
@@ -420,15 +422,18 @@ await runMain(
         const profiled = o.profile && !runs.length;
         const profStart = process.hrtime.bigint();
         const meter = new CpuMeter(pids);
+        const gcFrom = o['trace-gc'] ? statSync(server.logFile).size : 0;
         log(`Load: ${rate} requests/s for ${DURATION} s (${loadBefore})`);
         const r = await fixedRate(server.base, t.apiKey, { rate, seconds: DURATION, seed: SEED + seedOffset++ });
         const cpu = meter.stop();
+        if (o['trace-gc']) r.gc = gcPauses(server.logFile, gcFrom);
         const profEnd = process.hrtime.bigint();
         const loadAfter = await machineLine();
         const run = { rate, ...r, cpu, machine: { before: loadBefore, after: loadAfter, waitedForQuietSeconds: waited } };
         run.meetsTarget = rate >= 200 && r.nonOk === 0 && r.latencyMs.p99 <= TARGET_P99_MS;
         runs.push(run);
         printRun(run);
+        if (run.gc) log(`GC pauses of the API in the run: ${JSON.stringify(run.gc)}`);
         if (profiled) profile = { start: profStart, end: profEnd };
       }
     const [{ logged }] = (
@@ -489,3 +494,23 @@ await runMain(
   },
   { timeoutSeconds: Number(o.timeout) },
 );
+
+/**
+ * Pauses printed by --trace-gc in the API log after byte `from`: lines such as
+ * `[1234:0x...]  5678 ms: Scavenge 40.1 (42.0) -> 39.5 (43.0) MB, 1.23 / 0.00 ms  (average mu = ...) allocation failure;`
+ * (the first figure after the sizes is the pause on the main thread).
+ */
+function gcPauses(file, from) {
+  const text = readFileSync(file, 'utf8').slice(from);
+  const byKind = {};
+  for (const m of text.matchAll(/ms: ([A-Za-z-]+(?: \(reduce\))?)[^\n]*?MB, ([0-9.]+) \/ [0-9.]+ ms/g)) {
+    const kind = m[1];
+    const ms = Number(m[2]);
+    const k = (byKind[kind] ??= { count: 0, totalMs: 0, maxMs: 0, over10ms: 0 });
+    k.count++;
+    k.totalMs = +(k.totalMs + ms).toFixed(1);
+    k.maxMs = Math.max(k.maxMs, ms);
+    if (ms > 10) k.over10ms++;
+  }
+  return byKind;
+}
