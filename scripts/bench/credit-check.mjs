@@ -15,7 +15,7 @@
  *   (share of orders in USD, 0.1) --seed N (7) --max-in-flight N (256: beyond it a request is
  *   not sent and counts as dropped) --profile (V8 CPU profile of the API during the first
  *   measured run) --trace-gc (the API's garbage-collection pauses during each measured run: count,
- *   total, longest, how many over 10 ms) --build --timeout SECONDS (3600) --json FILE
+ *   total, longest, how many over 10 ms) --node-args "..." (more Node options for the API) --build --timeout SECONDS (3600) --json FILE
  *
  * Set-up (scripts/bench/lib.mjs, not timed): scratch database, the built API, a tenant and an
  * API key with credit-checks:write (+ imports:write for the customers), the customers through
@@ -86,6 +86,7 @@ const { values: o } = parseArgs({
     'max-in-flight': { type: 'string', default: '256' },
     profile: { type: 'boolean', default: false },
     'trace-gc': { type: 'boolean', default: false },
+    'node-args': { type: 'string', default: '' },
     build: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '3600' },
     json: { type: 'string' },
@@ -349,7 +350,11 @@ await runMain(
     const server = await startServer(cleanup, {
       databaseUrl: db.url,
       tmp,
-      nodeArgs: [...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(o['trace-gc'] ? ['--trace-gc'] : [])],
+      nodeArgs: [
+        ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+        ...(o['trace-gc'] ? ['--trace-gc'] : []),
+        ...o['node-args'].split(' ').filter(Boolean),
+      ],
     });
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
@@ -423,10 +428,12 @@ await runMain(
         const profStart = process.hrtime.bigint();
         const meter = new CpuMeter(pids);
         const gcFrom = o['trace-gc'] ? statSync(server.logFile).size : 0;
+        await eventLoopLag(server.base); // prom-client resets its event-loop histogram on each scrape
         log(`Load: ${rate} requests/s for ${DURATION} s (${loadBefore})`);
         const r = await fixedRate(server.base, t.apiKey, { rate, seconds: DURATION, seed: SEED + seedOffset++ });
         const cpu = meter.stop();
         if (o['trace-gc']) r.gc = gcPauses(server.logFile, gcFrom);
+        r.eventLoopLagMs = await eventLoopLag(server.base);
         const profEnd = process.hrtime.bigint();
         const loadAfter = await machineLine();
         const run = { rate, ...r, cpu, machine: { before: loadBefore, after: loadAfter, waitedForQuietSeconds: waited } };
@@ -434,6 +441,7 @@ await runMain(
         runs.push(run);
         printRun(run);
         if (run.gc) log(`GC pauses of the API in the run: ${JSON.stringify(run.gc)}`);
+        if (run.eventLoopLagMs) log(`API event-loop delay in the run (ms): ${JSON.stringify(run.eventLoopLagMs)}`);
         if (profiled) profile = { start: profStart, end: profEnd };
       }
     const [{ logged }] = (
@@ -513,4 +521,19 @@ function gcPauses(file, from) {
     if (ms > 10) k.over10ms++;
   }
   return byKind;
+}
+
+/** The API's event-loop delay since the previous scrape (prom-client's default metrics, in ms), or null. */
+async function eventLoopLag(base) {
+  try {
+    const res = await fetch(`${base}/api/metrics`);
+    if (!res.ok) return null;
+    const text = await res.text();
+    const out = {};
+    for (const k of ['p50', 'p90', 'p99', 'max'])
+      out[k] = +(Number(new RegExp(`^encours_nodejs_eventloop_lag_${k}_seconds (\\S+)$`, 'm').exec(text)?.[1]) * 1000).toFixed(1);
+    return out;
+  } catch {
+    return null;
+  }
 }
