@@ -64,6 +64,18 @@ describe('reporting: ageing, KPIs, payer profile', () => {
   });
   afterAll(() => t.close());
 
+  /** A tenant of its own, with its admin's header and a POST helper. */
+  const otherTenant = async (name: string) => {
+    const b = await newTenant(t, name);
+    const h = { Authorization: `Bearer ${b.adminToken}` };
+    const send = (path: string, body: unknown) =>
+      request(t.http)
+        .post(`/api/v1${path}`)
+        .set(h)
+        .send(body as object);
+    return { b, h, send };
+  };
+
   it('ages the ledger as it stood at a past date, with a credit note, two currencies and a missing rate', async () => {
     const r = await get('/receivables/ageing?asOf=2026-03-31').expect(200);
     expect(r.body).toEqual({
@@ -259,13 +271,7 @@ describe('reporting: ageing, KPIs, payer profile', () => {
   });
 
   it('keeps the aggregates consistent through imports, allocations, snapshot closes and amount changes', async () => {
-    const b = await newTenant(t, 'Aggregates');
-    const h = { Authorization: `Bearer ${b.adminToken}` };
-    const send = (path: string, body: unknown) =>
-      request(t.http)
-        .post(`/api/v1${path}`)
-        .set(h)
-        .send(body as object);
+    const { b, h, send } = await otherTenant('Aggregates');
     await send('/imports/customers', [
       { externalRef: 'K1', name: 'K1' },
       { externalRef: 'K2', name: 'K2' },
@@ -321,13 +327,7 @@ describe('reporting: ageing, KPIs, payer profile', () => {
 
   it('ages a page of customers bucket by bucket exactly as item by item, at every bucket boundary', async () => {
     // The page sorted by total or overdue sums per bucket in PostgreSQL; sorted by count it goes item by item.
-    const b = await newTenant(t, 'Boundaries');
-    const h = { Authorization: `Bearer ${b.adminToken}` };
-    const send = (path: string, body: unknown) =>
-      request(t.http)
-        .post(`/api/v1${path}`)
-        .set(h)
-        .send(body as object);
+    const { b, h, send } = await otherTenant('Boundaries');
     const today = parisToday();
     const day = (offset: number) => {
       const d = new Date(`${today}T00:00:00Z`);

@@ -47,7 +47,18 @@ export function endOfMonth(date: CalendarDate): CalendarDate {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(daysInMonth(y, m)).padStart(2, '0')}`;
 }
 
-/** Today's calendar date in a time zone (Europe/Paris by default), not the server's. */
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Today's calendar date in a time zone (Europe/Paris by default), not the server's. The formatter of each time zone is
+ * built once (building one costs 0.1-0.2 ms, more than many a request's own work).
+ */
 export function today(timeZone = 'Europe/Paris', now: Date = new Date()): CalendarDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let f = DAY_FORMATS.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    if (DAY_FORMATS.size > 1000) DAY_FORMATS.clear();
+    DAY_FORMATS.set(timeZone, f);
+  }
+  return f.format(now);
 }

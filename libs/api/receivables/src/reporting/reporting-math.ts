@@ -90,16 +90,23 @@ export interface PeriodMonth {
  * The `count` calendar months ending at asOf, latest first: the month of asOf counts its days 1..asOf (the whole month
  * when asOf is its last day), the months before count in full.
  */
-export function periodMonths(asOf: CalendarDate, count: number): PeriodMonth[] {
+export function periodMonths(asOf: CalendarDate, count: number): readonly PeriodMonth[] {
+  // The same few (asOf, count) pairs come back on every KPI request (its history asks for 24 of them): kept.
+  const key = `${asOf}|${count}`;
+  const hit = PERIODS.get(key);
+  if (hit) return hit;
   const out: PeriodMonth[] = [];
   const first = `${asOf.slice(0, 8)}01`;
   for (let i = 0; i < count; i++) {
     const start = subtractMonths(first, i);
     const [y, m] = start.split('-').map(Number);
-    out.push({ month: start.slice(0, 7), days: i === 0 ? Number(asOf.slice(8, 10)) : daysInMonth(y, m) });
+    out.push(Object.freeze({ month: start.slice(0, 7), days: i === 0 ? Number(asOf.slice(8, 10)) : daysInMonth(y, m) }));
   }
+  if (PERIODS.size >= 2000) PERIODS.clear();
+  PERIODS.set(key, Object.freeze(out));
   return out;
 }
+const PERIODS = new Map<string, readonly PeriodMonth[]>();
 
 /** Count-back input (latest first) from monthly sales. */
 export function countBackMonths(periods: readonly PeriodMonth[], sales: ReadonlyMap<string, Minor>): CountBackMonth[] {
