@@ -240,15 +240,38 @@ describe('scoring: credit checks for order entry', () => {
       },
     ];
     const got: Array<{ ref: string; decision: string; codes: string[] }> = [];
+    const data: Record<string, object[]> = {};
     for (const k of cases) {
       const id = await s.customer(k.ref, k.ref === 'BLOCKED' ? { blocked: true } : {});
       await k.setUp(id);
       const res = await s.check({ customerRef: k.ref, amount: k.amount ?? '100.00', currency: 'EUR' }).expect(201);
       got.push({ ref: k.ref, decision: res.body.decision, codes: res.body.reasons.map((r: { code: string }) => r.code) });
       for (const r of res.body.reasons)
-        expect(r).toEqual({ code: expect.any(String), outcome: expect.any(String), message: expect.any(String) });
+        expect(r).toEqual({
+          code: expect.any(String),
+          outcome: expect.any(String),
+          message: expect.any(String),
+          data: expect.any(Object),
+        });
+      data[k.ref] = res.body.reasons.map((r: { data: object }) => r.data);
     }
     expect(got).toEqual(cases.map((k) => ({ ref: k.ref, decision: k.decision, codes: k.codes })));
+    // The figures behind each reason, as the API answers them.
+    expect(data).toMatchObject({
+      OVER: [{ currency: 'EUR', exposureAfter: '5100.00', limit: '5000.00', excess: '100.00' }],
+      NOLIMIT: [{}],
+      LATE61: [{ days: 61, threshold: 60 }],
+      'GRADE-E': [{ grade: 'E' }],
+      'GRADE-D': [{ grade: 'D' }],
+      LEGAL: [{ provider: 'altares', event: 'receivership', since: s.d(-12) }],
+      'LEGAL-OTHER-PROVIDER': [{ provider: 'creditsafe', event: 'safeguard', since: s.d(-90) }],
+      BLOCKED: [{}],
+      MANY: [
+        { currency: 'EUR', exposureAfter: '1100.00', limit: '1000.00', excess: '100.00' },
+        { days: 90, threshold: 60 },
+        { grade: 'D' },
+      ],
+    });
   });
 
   it("follows the tenant's rules: overdue amount, outcomes changed or switched off", async () => {
@@ -276,10 +299,11 @@ describe('scoring: credit checks for order entry', () => {
         ref,
         res.body.decision,
         res.body.reasons.map((r: { code: string; outcome: string }) => `${r.code}:${r.outcome}`),
+        ...(ref === 'AMT' ? [res.body.reasons.map((r: { data: object }) => r.data)] : []),
       ]);
     }
     expect(results).toEqual([
-      ['AMT', 'block', ['overdue_amount:block']],
+      ['AMT', 'block', ['overdue_amount:block'], [{ currency: 'EUR', overdue: '1000.01', threshold: '1000.00' }]],
       ['AMT-OK', 'accept', []],
       ['D', 'block', ['grade_d:block']],
       ['OVER', 'review', ['over_limit:review']],
@@ -311,6 +335,34 @@ describe('scoring: credit checks for order entry', () => {
     const over = await s.check({ customerRef: 'FX', amount: '8100', currency: 'EUR' }).expect(201);
     expect(over.body).toMatchObject({ decision: 'block', orderAmount: '8910.00', availableAfter: '-10.00' });
     expect(over.body.reasons[0].message).toContain('USD');
+    expect(over.body.reasons[0].data).toEqual({ currency: 'USD', exposureAfter: '10010.00', limit: '10000.00', excess: '10.00' });
+    // The log keeps the order in the limit currency and the figures after it.
+    const logged = await request(t.http).get(`/api/v1/credit-checks/${over.body.id}`).set(s.auth()).expect(200);
+    expect(logged.body).toEqual(over.body);
+    expect(logged.body).toMatchObject({
+      amount: '8100.00',
+      currency: 'EUR',
+      orderAmount: '8910.00',
+      exposureAfter: '10010.00',
+      availableAfter: '-10.00',
+      limitCurrency: 'USD',
+    });
+    // An order in USD against a EUR limit: converted the other way round.
+    const eu = await s.customer('FX-EUR', { currency: 'EUR' });
+    await s.limit(eu, '1000.00');
+    await s.rate('USD', 'EUR', '0.9', s.d(-1));
+    const usd = await s.check({ customerRef: 'FX-EUR', amount: '1250.00', currency: 'USD' }).expect(201);
+    expect(usd.body).toMatchObject({ decision: 'block', amount: '1250.00', currency: 'USD', orderAmount: '1125.00' });
+    const [usdLogged] = (await request(t.http).get(`/api/v1/credit-checks?customerId=${eu}`).set(s.auth()).expect(200)).body
+      .items;
+    expect(usdLogged).toMatchObject({
+      orderAmount: '1125.00',
+      exposureAfter: '1125.00',
+      availableAfter: '-125.00',
+      limitCurrency: 'EUR',
+      score: null,
+      reasons: [{ code: 'over_limit', data: { currency: 'EUR', exposureAfter: '1125.00', limit: '1000.00', excess: '125.00' } }],
+    });
     // A currency without a rate to the limit currency.
     const noRate = await s.check({ customerRef: 'FX', amount: '100', currency: 'GBP' }).expect(400);
     expect(noRate.body.errors).toEqual([expect.objectContaining({ field: 'currency', code: 'noRate' })]);
@@ -335,6 +387,7 @@ describe('scoring: credit checks for order entry', () => {
     const held = await s.customer('LOG-HELD');
     const blocked = await s.customer('LOG-BLOCK', { blocked: true });
     await s.limit(blocked, '10000');
+    await s.score(blocked, 'C', 55);
     const a = (await s.check({ customerRef: 'LOG-OK', amount: '10', currency: 'EUR', orderRef: 'SO-A' }).expect(201)).body;
     const b = (await s.check({ customerRef: 'LOG-HELD', amount: '20', currency: 'EUR', orderRef: 'SO-B' }).expect(201)).body;
     const c = (await s.check({ customerRef: 'LOG-BLOCK', amount: '30', currency: 'EUR', orderRef: 'SO-C' }).expect(201)).body;
@@ -346,8 +399,8 @@ describe('scoring: credit checks for order entry', () => {
     const all = (await list('')).body;
     expect(all).toMatchObject({ total: 3, page: 1, pageSize: 50 });
     expect(all.items.map((x: { id: string }) => x.id)).toEqual([c.id, b.id, a.id]);
-    const { orderAmount: _o, exposureAfter: _e, availableAfter: _a, score: _s, ...logged } = c;
-    expect(all.items[0]).toEqual(logged);
+    // The log answers the check as the POST did, figures and reasons' data included.
+    expect(all.items[0]).toEqual(c);
     const waiting = (await list('?decision=review,block&released=false')).body;
     expect(waiting.items.map((x: { orderRef: string }) => x.orderRef)).toEqual(['SO-C', 'SO-B']);
     expect((await list(`?customerId=${held}`)).body.items.map((x: { id: string }) => x.id)).toEqual([b.id]);
@@ -366,6 +419,22 @@ describe('scoring: credit checks for order entry', () => {
     const one = await request(t.http).get(`/api/v1/credit-checks/${b.id}`).set(s.auth()).expect(200);
     expect(one.body).toMatchObject({ id: b.id, decision: 'review', reasons: [{ code: 'no_limit', outcome: 'review' }] });
     await request(t.http).get(`/api/v1/credit-checks/${randomUUID()}`).set(s.auth()).expect(404);
+    const blockedOne = (await request(t.http).get(`/api/v1/credit-checks/${c.id}`).set(s.auth()).expect(200)).body;
+    expect(blockedOne).toEqual(c);
+    expect(blockedOne.reasons).toEqual([
+      { code: 'account_blocked', outcome: 'block', message: 'The account is blocked by dunning', data: {} },
+    ]);
+    expect(blockedOne).toMatchObject({ orderAmount: '30.00', exposureAfter: '30.00', availableAfter: '9970.00', score: 55 });
+    // A check logged before the figures were kept: no data in its reasons, null figures.
+    await t.dataSource.query(
+      `UPDATE credit_check SET reasons = '[{"code":"no_limit","outcome":"review","message":"The customer has no valid credit limit"}]',
+              order_amount = NULL, exposure_after = NULL, available_after = NULL, score = NULL
+        WHERE tenant_id = $1 AND id = $2`,
+      [s.tenant.tenantId, b.id],
+    );
+    const old = (await request(t.http).get(`/api/v1/credit-checks/${b.id}`).set(s.auth()).expect(200)).body;
+    expect(old).toMatchObject({ orderAmount: null, exposureAfter: null, availableAfter: null, score: null });
+    expect(old.reasons).toEqual([{ code: 'no_limit', outcome: 'review', message: 'The customer has no valid credit limit' }]);
     // The ERP's key reads its checks back too.
     await request(t.http).get(`/api/v1/credit-checks/${b.id}`).set('X-API-Key', s.key).expect(200);
 

@@ -8,6 +8,7 @@ import {
   RULE_OUTCOMES,
   WEIGHT_KEYS,
   type CreditCheck,
+  type CreditCheckReason,
   type RiskAlert,
   type ScoreFactor,
 } from '../src/api/scoring';
@@ -139,32 +140,131 @@ describe('alerts and credit-check reasons', () => {
     expect(alertText(alert('legal_event', {}), t, f)).toBe('English message');
   });
 
-  it('word the reasons of a check with its figures', () => {
+  const check = {
+    amount: '1250.00',
+    currency: 'USD',
+    exposure: '0.00',
+    limit: '1000.00',
+    limitCurrency: 'EUR',
+  } as CreditCheck;
+  const nbsp = (s: string) => s.replace(/\u202f|\u00a0/g, ' ');
+  const reason = (code: CreditCheckReason['code'], data?: CreditCheckReason['data']): CreditCheckReason => ({
+    code,
+    outcome: 'block',
+    message: 'English message, not parsed',
+    ...(data ? { data } : {}),
+  });
+  /** One reason of each code with its data, as the API sends them. */
+  const WITH_DATA: CreditCheckReason[] = [
+    reason('account_blocked', {}),
+    reason('legal_event', { provider: 'altares', event: 'receivership', since: '2026-03-02' }),
+    reason('legal_event', { provider: 'ellisphere', event: 'safeguard', since: null }),
+    reason('over_limit', { currency: 'EUR', exposureAfter: '61500.00', limit: '50000.00', excess: '11500.00' }),
+    reason('no_limit', {}),
+    reason('overdue_days', { days: 75, threshold: 60 }),
+    reason('overdue_days', { days: 1, threshold: 0 }),
+    reason('overdue_amount', { currency: 'EUR', overdue: '1200.50', threshold: '1000.00' }),
+    reason('grade_e', { grade: 'E' }),
+    reason('grade_d', { grade: 'D' }),
+  ];
+
+  it('word the reasons of a check from their data, in French', () => {
     setLocale('fr', false);
     const f = fmt('fr');
-    const check = {
-      amount: '12500.00',
-      currency: 'EUR',
-      exposure: '49000.00',
-      limit: '50000.00',
-      limitCurrency: 'EUR',
-    } as CreditCheck;
-    const nbsp = (s: string) => s.replace(/\u202f|\u00a0/g, ' ');
-    expect(nbsp(reasonText({ code: 'over_limit', outcome: 'block', message: '' }, check, t, f))).toBe(
-      'La commande porterait l’encours à 61 500,00 €, au-delà de la limite de 50 000,00 €',
+    expect(WITH_DATA.map((r) => nbsp(reasonText(r, check, t, f)))).toEqual([
+      'Le compte est bloqué par les relances',
+      'Redressement judiciaire depuis le 02/03/2026 (source : Altares)',
+      'Procédure de sauvegarde (source : Ellisphere)',
+      'La commande porterait l’encours à 61 500,00 €, au-delà de la limite de 50 000,00 € (dépassement de 11 500,00 €)',
+      'Le client n’a pas de limite de crédit valide',
+      'Une facture est échue depuis 75 jours (plus de 60 jours)',
+      'Une facture est échue depuis 1 jour (plus de 0 jours)',
+      'Les factures échues totalisent 1 200,50 €, plus que 1 000,00 €',
+      'La note de risque est E',
+      'La note de risque est D',
+    ]);
+  });
+
+  it('and in English', () => {
+    setLocale('en', false);
+    const f = fmt('en');
+    expect(WITH_DATA.map((r) => reasonText(r, check, t, f))).toEqual([
+      'The account is blocked by dunning',
+      'Receivership since 02/03/2026, reported by Altares',
+      'Safeguard proceedings reported by Ellisphere',
+      'The order would take the exposure to €61,500.00, above the €50,000.00 limit by €11,500.00',
+      'The customer has no valid credit limit',
+      'An invoice is 75 days overdue (more than 60 days)',
+      'An invoice is 1 day overdue (more than 0 days)',
+      'Overdue invoices total €1,200.50, more than €1,000.00',
+      'The risk grade is E',
+      'The risk grade is D',
+    ]);
+  });
+
+  it('word the amounts in the currency of the data, else the limit currency of the check', () => {
+    setLocale('fr', false);
+    const f = fmt('fr');
+    const usd = reason('over_limit', { currency: 'USD', exposureAfter: '10010.00', limit: '10000.00', excess: '10.00' });
+    expect(nbsp(reasonText(usd, check, t, f))).toBe(
+      'La commande porterait l’encours à 10 010,00 $US, au-delà de la limite de 10 000,00 $US (dépassement de 10,00 $US)',
     );
-    expect(
-      reasonText(
-        { code: 'overdue_days', outcome: 'review', message: 'An invoice is 75 days past due (more than 60 days)' },
-        check,
-        t,
-        f,
-      ),
-    ).toBe('Une facture est échue depuis 75 jours (plus de 60 jours)');
-    expect(reasonText({ code: 'overdue_days', outcome: 'review', message: 'something else' }, check, t, f)).toBe(
-      'Une facture est échue depuis trop longtemps',
+    const noCurrency = reason('over_limit', { exposureAfter: '1125.00', limit: '1000.00', excess: '125.00' });
+    expect(nbsp(reasonText(noCurrency, check, t, f))).toBe(
+      'La commande porterait l’encours à 1 125,00 €, au-delà de la limite de 1 000,00 € (dépassement de 125,00 €)',
     );
-    expect(reasonText({ code: 'grade_e', outcome: 'block', message: '' }, check, t, f)).toBe('La note de risque est E');
+  });
+
+  it.each([
+    [
+      'fr',
+      [
+        'Le compte est bloqué par les relances',
+        'Une procédure collective est en cours',
+        'La commande ferait dépasser la limite de crédit',
+        'Le client n’a pas de limite de crédit valide',
+        'Une facture est échue depuis trop longtemps',
+        'Le montant échu dépasse le seuil',
+        'La note de risque est E',
+        'La note de risque est D',
+      ],
+    ],
+    [
+      'en',
+      [
+        'The account is blocked by dunning',
+        'A collective proceeding is under way',
+        'The order would take the exposure over the credit limit',
+        'The customer has no valid credit limit',
+        'An invoice has been overdue for too long',
+        'The overdue amount is above the threshold',
+        'The risk grade is E',
+        'The risk grade is D',
+      ],
+    ],
+  ] as const)('fall back on the plain sentence without data (checks logged before), in %s', (locale, want) => {
+    setLocale(locale, false);
+    const f = fmt(locale);
+    const codes = [
+      'account_blocked',
+      'legal_event',
+      'over_limit',
+      'no_limit',
+      'overdue_days',
+      'overdue_amount',
+      'grade_e',
+      'grade_d',
+    ] as const;
+    // The English message of an older check is not parsed, whatever it says.
+    const old = codes.map((code) => ({
+      code,
+      outcome: 'review' as const,
+      message: 'An invoice is 75 days past due (more than 60 days)',
+    }));
+    expect(old.map((r) => reasonText(r, check, t, f))).toEqual(want);
+    // Data with a missing figure is treated as absent.
+    expect(reasonText(reason('over_limit', { currency: 'EUR', limit: '1000.00' }), check, t, f)).toBe(want[2]);
+    expect(reasonText(reason('overdue_days', { days: 75 }), check, t, f)).toBe(want[4]);
   });
 
   it('tone the usage of a limit', () => {

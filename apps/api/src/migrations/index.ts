@@ -10,6 +10,7 @@ import { ScoringPredictions1795623440000 } from './1795623440000-ScoringPredicti
 import { KpiAggregates1795623450000 } from './1795623450000-KpiAggregates.js';
 import { OpenItemsByCustomer1795623460000 } from './1795623460000-OpenItemsByCustomer.js';
 import { AgeingBuckets1795623470000 } from './1795623470000-AgeingBuckets.js';
+import { CreditCheckFigures1795623480000 } from './1795623480000-CreditCheckFigures.js';
 
 /** Migrations in the order they run; `npm run migration:generate -- <Name>` adds a file to list here. */
-export const MIGRATIONS: Function[] = [Foundation1795607176077, Webhooks1795607589829, Receivables1795607953666, Reporting1795608567626, Customer3601795608647074, ImportQueue1795609272327, Dunning1795613997996, Scoring1795623386517, ScoringPredictions1795623440000, KpiAggregates1795623450000, OpenItemsByCustomer1795623460000, AgeingBuckets1795623470000];
+export const MIGRATIONS: Function[] = [Foundation1795607176077, Webhooks1795607589829, Receivables1795607953666, Reporting1795608567626, Customer3601795608647074, ImportQueue1795609272327, Dunning1795613997996, Scoring1795623386517, ScoringPredictions1795623440000, KpiAggregates1795623450000, OpenItemsByCustomer1795623460000, AgeingBuckets1795623470000, CreditCheckFigures1795623480000];

@@ -5207,6 +5207,63 @@ export interface components {
              */
             orderRef?: string;
         };
+        CreditCheckReasonDataDto: {
+            /**
+             * @description over_limit, overdue_amount: currency of the amounts (the limit currency of the check)
+             * @example EUR
+             */
+            currency?: string;
+            /**
+             * @description over_limit: exposure + order, in `currency`
+             * @example 61500.00
+             */
+            exposureAfter?: string;
+            /**
+             * @description over_limit: the valid credit limit, in `currency`
+             * @example 50000.00
+             */
+            limit?: string;
+            /**
+             * @description over_limit: exposureAfter − limit, in `currency`
+             * @example 11500.00
+             */
+            excess?: string;
+            /**
+             * @description overdue_days: days past due of the oldest overdue invoice
+             * @example 75
+             */
+            days?: number;
+            /**
+             * @description overdue_days: the tenant's number of days (integer); overdue_amount: the tenant's overdue amount, a decimal string in `currency`
+             * @example 60
+             */
+            threshold?: number | string;
+            /**
+             * @description overdue_amount: total of the overdue invoices, in `currency`
+             * @example 1200.50
+             */
+            overdue?: string;
+            /**
+             * @description legal_event: the provider that reported the proceeding
+             * @example altares
+             */
+            provider?: string;
+            /**
+             * @description legal_event: the collective proceeding: safeguard, receivership or liquidation
+             * @example receivership
+             */
+            event?: string;
+            /**
+             * @description legal_event: date of the proceeding (YYYY-MM-DD), null when the provider gave none
+             * @example 2026-03-02
+             */
+            since?: string | null;
+            /**
+             * @description grade_e, grade_d: the risk grade
+             * @example E
+             */
+            grade?: string;
+        };
         CreditCheckReasonDto: {
             /**
              * @example over_limit
@@ -5219,8 +5276,21 @@ export interface components {
              * @enum {string}
              */
             outcome: "review" | "block";
-            /** @example The order would take exposure to 61500.00 EUR, above the credit limit of 50000.00 EUR by 11500.00 EUR */
+            /**
+             * @description The reason in English, for logs; word it for users from `data`
+             * @example The order would take exposure to 61500.00 EUR, above the credit limit of 50000.00 EUR by 11500.00 EUR
+             */
             message: string;
+            /**
+             * @description The figures that made the rule fire. over_limit: currency, exposureAfter, limit, excess; overdue_days: days, threshold; overdue_amount: currency, overdue, threshold; legal_event: provider, event, since; grade_e, grade_d: grade; no_limit, account_blocked: {}. Absent on checks logged before the figures were kept
+             * @example {
+             *       "currency": "EUR",
+             *       "exposureAfter": "61500.00",
+             *       "limit": "50000.00",
+             *       "excess": "11500.00"
+             *     }
+             */
+            data?: components["schemas"]["CreditCheckReasonDataDto"];
         };
         CreditCheckCustomerDto: {
             /** Format: uuid */
@@ -5266,15 +5336,35 @@ export interface components {
              */
             available: string | null;
             /**
-             * @description Currency of exposure, limit and available: the limit's, else the customer's
+             * @description Currency of orderAmount, exposure, exposureAfter, limit, available and availableAfter: the limit's, else the customer's
              * @example EUR
              */
             limitCurrency: string;
+            /**
+             * @description The order converted to the limit currency
+             * @example 12500.00
+             */
+            orderAmount: string;
+            /**
+             * @description exposure + orderAmount
+             * @example 61500.00
+             */
+            exposureAfter: string;
+            /**
+             * @description limit − exposureAfter; null without a limit
+             * @example -11500.00
+             */
+            availableAfter: string | null;
             /**
              * @description Risk grade A..E when the check was made
              * @example C
              */
             grade: string | null;
+            /**
+             * @description Risk score 0-100; null when not scored yet
+             * @example 58
+             */
+            score: number | null;
             /**
              * @example api_key
              * @enum {string}
@@ -5301,26 +5391,6 @@ export interface components {
             releasedById: string | null;
             /** @example null */
             releaseComment: string | null;
-            /**
-             * @description The order converted to the limit currency
-             * @example 12500.00
-             */
-            orderAmount: string;
-            /**
-             * @description exposure + orderAmount
-             * @example 61500.00
-             */
-            exposureAfter: string;
-            /**
-             * @description limit − exposureAfter; null without a limit
-             * @example -11500.00
-             */
-            availableAfter: string | null;
-            /**
-             * @description Risk score 0-100; null when not scored yet
-             * @example 58
-             */
-            score: number | null;
         };
         CreditCheckDto: {
             /** Format: uuid */
@@ -5358,15 +5428,35 @@ export interface components {
              */
             available: string | null;
             /**
-             * @description Currency of exposure, limit and available: the limit's, else the customer's
+             * @description Currency of orderAmount, exposure, exposureAfter, limit, available and availableAfter: the limit's, else the customer's
              * @example EUR
              */
             limitCurrency: string;
+            /**
+             * @description The order converted to the limit currency; null on checks logged before it was kept
+             * @example 12500.00
+             */
+            orderAmount: string | null;
+            /**
+             * @description exposure + orderAmount; null on checks logged before it was kept
+             * @example 61500.00
+             */
+            exposureAfter: string | null;
+            /**
+             * @description limit − exposureAfter (negative: over the limit); null without a limit, or on checks logged before it was kept
+             * @example -11500.00
+             */
+            availableAfter: string | null;
             /**
              * @description Risk grade A..E when the check was made
              * @example C
              */
             grade: string | null;
+            /**
+             * @description Risk score 0-100 when the check was made; null when not scored yet, or on checks logged before it was kept
+             * @example 58
+             */
+            score: number | null;
             /**
              * @example api_key
              * @enum {string}

@@ -14,8 +14,6 @@ import type {
   RiskAlert,
   ScoreFactor,
 } from '../../api/scoring';
-import { minorToDecimal } from '../../format';
-import { toMinor } from '../dunning/instalments';
 
 type Severity = 'success' | 'info' | 'warn' | 'danger' | 'secondary' | 'contrast';
 /** vue-i18n's `t`: key, named values, and the count that picks a plural form. */
@@ -195,47 +193,42 @@ export function alertText(alert: RiskAlert, t: Translate, fmt: Formatters): stri
   return alert.message;
 }
 
-/** Sum of two decimal strings in one currency, exactly (null when one is not an amount). */
-function addAmounts(a: string, b: string, currency: string): string | null {
-  const x = toMinor(a, currency);
-  const y = toMinor(b, currency);
-  return x === null || y === null ? null : minorToDecimal(x + y, currency);
-}
-
 /**
- * Why a check was not accepted, in the UI language. The figures come from the check itself; the
- * two overdue rules read theirs from the API's sentence, which carries the threshold of the day.
+ * Why a check was not accepted, in the UI language, from the figures the API keeps with each reason
+ * (`reason.data`). Checks logged before those figures were kept have no `data`: they get the plain
+ * sentence of their rule (the English `message` is for logs, not parsed).
  */
 export function reasonText(reason: CreditCheckReason, check: CreditCheck, t: Translate, fmt: Formatters): string {
-  const cur = check.limitCurrency;
+  const d = (reason.data ?? {}) as Record<string, unknown>;
+  const currency = str(d.currency) || check.limitCurrency;
+  const money = (v: unknown) => fmt.money(str(v), currency);
   switch (reason.code) {
-    case 'over_limit': {
-      const after =
-        'exposureAfter' in check && typeof check.exposureAfter === 'string'
-          ? check.exposureAfter
-          : check.currency === cur
-            ? addAmounts(check.exposure, check.amount, cur)
-            : null;
-      if (check.limit !== null && after !== null)
-        return t('creditChecks.reasons.over_limit', { after: fmt.money(after, cur), limit: fmt.money(check.limit, cur) });
-      return t('creditChecks.reasons.over_limit_plain');
-    }
+    case 'over_limit':
+      return str(d.exposureAfter) && str(d.limit) && str(d.excess)
+        ? t('creditChecks.reasons.over_limit', {
+            after: money(d.exposureAfter),
+            limit: money(d.limit),
+            excess: money(d.excess),
+          })
+        : t('creditChecks.reasons.over_limit_plain');
     case 'overdue_days': {
-      const m = /is (\d+) days past due \(more than (\d+) days\)/.exec(reason.message);
-      return m ? t('creditChecks.reasons.overdue_days', { n: m[1], max: m[2] }) : t('creditChecks.reasons.overdue_days_plain');
+      const days = num(d.days);
+      const max = num(d.threshold);
+      return days !== null && max !== null
+        ? t('creditChecks.reasons.overdue_days', { n: days, max }, days)
+        : t('creditChecks.reasons.overdue_days_plain');
     }
-    case 'overdue_amount': {
-      const m = /total (-?\d+(?:\.\d+)?) [A-Z]{3}, more than (-?\d+(?:\.\d+)?) ([A-Z]{3})/.exec(reason.message);
-      return m
-        ? t('creditChecks.reasons.overdue_amount', { amount: fmt.money(m[1]!, m[3]), max: fmt.money(m[2]!, m[3]) })
+    case 'overdue_amount':
+      return str(d.overdue) && str(d.threshold)
+        ? t('creditChecks.reasons.overdue_amount', { amount: money(d.overdue), max: money(d.threshold) })
         : t('creditChecks.reasons.overdue_amount_plain');
-    }
-    case 'legal_event': {
-      const m = /reported by ([^:]+): (safeguard|receivership|liquidation)/.exec(reason.message);
-      return m
-        ? t('creditChecks.reasons.legal_event', { event: legalEventName(m[2], t), provider: providerName(m[1]!) })
-        : t('creditChecks.reasons.legal_event_plain');
-    }
+    case 'legal_event':
+      if (!str(d.event)) return t('creditChecks.reasons.legal_event_plain');
+      return t(str(d.since) ? 'creditChecks.reasons.legal_event_since' : 'creditChecks.reasons.legal_event', {
+        event: legalEventName(d.event, t),
+        date: fmt.date(str(d.since)),
+        provider: providerName(str(d.provider)),
+      });
     default:
       return t(`creditChecks.reasons.${reason.code}`);
   }

@@ -70,14 +70,69 @@ export class CreateCreditCheckDto {
   orderRef?: string;
 }
 
+/**
+ * The figures that made a rule fire; which fields are present depends on the reason's code. Amounts are exact
+ * decimal strings in `currency` (the check's limit currency).
+ */
+export class CreditCheckReasonDataDto {
+  @ApiPropertyOptional({
+    example: 'EUR',
+    description: 'over_limit, overdue_amount: currency of the amounts (the limit currency of the check)',
+  })
+  currency?: string;
+  @ApiPropertyOptional({ example: '61500.00', description: 'over_limit: exposure + order, in `currency`' })
+  exposureAfter?: string;
+  @ApiPropertyOptional({ example: '50000.00', description: 'over_limit: the valid credit limit, in `currency`' })
+  limit?: string;
+  @ApiPropertyOptional({ example: '11500.00', description: 'over_limit: exposureAfter − limit, in `currency`' })
+  excess?: string;
+  @ApiPropertyOptional({ example: 75, type: Number, description: 'overdue_days: days past due of the oldest overdue invoice' })
+  days?: number;
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+    example: 60,
+    description:
+      "overdue_days: the tenant's number of days (integer); overdue_amount: the tenant's overdue amount, a decimal string in `currency`",
+  })
+  threshold?: number | string;
+  @ApiPropertyOptional({ example: '1200.50', description: 'overdue_amount: total of the overdue invoices, in `currency`' })
+  overdue?: string;
+  @ApiPropertyOptional({ example: 'altares', description: 'legal_event: the provider that reported the proceeding' })
+  provider?: string;
+  @ApiPropertyOptional({
+    example: 'receivership',
+    description: 'legal_event: the collective proceeding: safeguard, receivership or liquidation',
+  })
+  event?: string;
+  @ApiPropertyOptional({
+    example: '2026-03-02',
+    nullable: true,
+    type: String,
+    description: 'legal_event: date of the proceeding (YYYY-MM-DD), null when the provider gave none',
+  })
+  since?: string | null;
+  @ApiPropertyOptional({ example: 'E', description: 'grade_e, grade_d: the risk grade' })
+  grade?: string;
+}
+
 export class CreditCheckReasonDto {
   @ApiProperty({ enum: CREDIT_CHECK_REASON_CODES, example: 'over_limit' }) code: string;
   @ApiProperty({ enum: ['review', 'block'], example: 'block', description: 'What this rule asks for (tenant settings)' })
   outcome: 'review' | 'block';
   @ApiProperty({
     example: 'The order would take exposure to 61500.00 EUR, above the credit limit of 50000.00 EUR by 11500.00 EUR',
+    description: 'The reason in English, for logs; word it for users from `data`',
   })
   message: string;
+  @ApiPropertyOptional({
+    type: CreditCheckReasonDataDto,
+    example: { currency: 'EUR', exposureAfter: '61500.00', limit: '50000.00', excess: '11500.00' },
+    description:
+      'The figures that made the rule fire. over_limit: currency, exposureAfter, limit, excess; overdue_days: days, ' +
+      'threshold; overdue_amount: currency, overdue, threshold; legal_event: provider, event, since; grade_e, grade_d: ' +
+      'grade; no_limit, account_blocked: {}. Absent on checks logged before the figures were kept',
+  })
+  data?: CreditCheckReasonDataDto;
 }
 
 export class CreditCheckCustomerDto {
@@ -106,10 +161,42 @@ export class CreditCheckDto {
     description: 'limit − exposure before the order (may be negative); null without a limit',
   })
   available: string | null;
-  @ApiProperty({ example: 'EUR', description: "Currency of exposure, limit and available: the limit's, else the customer's" })
+  @ApiProperty({
+    example: 'EUR',
+    description:
+      "Currency of orderAmount, exposure, exposureAfter, limit, available and availableAfter: the limit's, else the customer's",
+  })
   limitCurrency: string;
+  @ApiProperty({
+    example: '12500.00',
+    nullable: true,
+    type: String,
+    description: 'The order converted to the limit currency; null on checks logged before it was kept',
+  })
+  orderAmount: string | null;
+  @ApiProperty({
+    example: '61500.00',
+    nullable: true,
+    type: String,
+    description: 'exposure + orderAmount; null on checks logged before it was kept',
+  })
+  exposureAfter: string | null;
+  @ApiProperty({
+    example: '-11500.00',
+    nullable: true,
+    type: String,
+    description: 'limit − exposureAfter (negative: over the limit); null without a limit, or on checks logged before it was kept',
+  })
+  availableAfter: string | null;
   @ApiProperty({ example: 'C', nullable: true, type: String, description: 'Risk grade A..E when the check was made' })
   grade: string | null;
+  @ApiProperty({
+    example: 58,
+    nullable: true,
+    type: Number,
+    description: 'Risk score 0-100 when the check was made; null when not scored yet, or on checks logged before it was kept',
+  })
+  score: number | null;
   @ApiProperty({ enum: ['user', 'api_key'], example: 'api_key' }) requestedByKind: 'user' | 'api_key';
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The user or API key that asked' })
   requestedById: string | null;
@@ -121,14 +208,20 @@ export class CreditCheckDto {
   @ApiProperty({ example: null, nullable: true, type: String }) releaseComment: string | null;
 }
 
-/** The answer to a credit check (POST): the logged check plus the figures computed for the decision. */
+/**
+ * The answer to a credit check (POST): the check as logged, its figures always there (orderAmount and exposureAfter
+ * are never null on a new check).
+ */
 export class CreditCheckResultDto extends CreditCheckDto {
-  @ApiProperty({ example: '12500.00', description: 'The order converted to the limit currency' }) orderAmount: string;
-  @ApiProperty({ example: '61500.00', description: 'exposure + orderAmount' }) exposureAfter: string;
+  // `nullable: false`: the property's options merge with the parent's, which say nullable.
+  @ApiProperty({ example: '12500.00', nullable: false, type: String, description: 'The order converted to the limit currency' })
+  override orderAmount: string;
+  @ApiProperty({ example: '61500.00', nullable: false, type: String, description: 'exposure + orderAmount' })
+  override exposureAfter: string;
   @ApiProperty({ example: '-11500.00', nullable: true, type: String, description: 'limit − exposureAfter; null without a limit' })
-  availableAfter: string | null;
+  override availableAfter: string | null;
   @ApiProperty({ example: 58, nullable: true, type: Number, description: 'Risk score 0-100; null when not scored yet' })
-  score: number | null;
+  override score: number | null;
 }
 
 export class CreditCheckQuery extends PageQuery {

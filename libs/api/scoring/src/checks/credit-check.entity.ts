@@ -4,7 +4,11 @@ import { Check, Column, Entity, Index } from 'typeorm';
 export const DECISIONS = ['accept', 'review', 'block'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-/** One reason of a decision, e.g. `{ code: 'over_limit', outcome: 'block', message: '...' }`. */
+/**
+ * One reason of a decision as stored in the jsonb `reasons`, e.g. `{ code: 'over_limit', outcome: 'block',
+ * message: '...', data: { currency: 'EUR', exposureAfter: '61500.00', ... } }` (the domain's CreditCheckReason).
+ * `data` is absent on checks logged before the figures were kept.
+ */
 export interface CheckReason {
   code: string;
   outcome: 'review' | 'block';
@@ -50,8 +54,25 @@ export class CreditCheck extends TenantEntity {
   @Column({ type: 'char', length: 3 })
   limitCurrency: string;
 
+  /**
+   * The order converted to `limitCurrency`, the exposure after it and what is left of the limit after it (negative:
+   * over). Null on checks logged before they were kept.
+   */
+  @Column({ type: 'numeric', precision: 20, scale: 3, nullable: true })
+  orderAmount: string | null;
+
+  @Column({ type: 'numeric', precision: 20, scale: 3, nullable: true })
+  exposureAfter: string | null;
+
+  @Column({ type: 'numeric', precision: 20, scale: 3, nullable: true })
+  availableAfter: string | null;
+
   @Column({ type: 'char', length: 1, nullable: true })
   grade: string | null;
+
+  /** Risk score 0-100 when the check was made; null when not scored yet (or logged before it was kept). */
+  @Column({ type: 'smallint', nullable: true })
+  score: number | null;
 
   /** Who asked: a user or an API key (its id), as `user` or `api_key`. */
   @Column({ type: 'varchar', length: 8 })

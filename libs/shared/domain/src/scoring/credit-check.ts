@@ -63,11 +63,32 @@ export interface CreditCheckInput {
   legalEvent: { type: string; date: string | null; provider: string } | null;
 }
 
-export interface CreditCheckReason {
-  code: CreditCheckReasonCode;
-  outcome: 'review' | 'block';
-  message: string;
+/**
+ * The figures that made a rule fire, per reason code: exact decimal strings in `currency` (the
+ * check's currency, i.e. the limit's), whole numbers for days. Clients word the reason from them
+ * in their own language; `message` stays the English sentence for logs.
+ */
+export interface CreditCheckReasonData {
+  over_limit: { currency: string; exposureAfter: string; limit: string; excess: string };
+  no_limit: Record<string, never>;
+  overdue_days: { days: number; threshold: number };
+  overdue_amount: { currency: string; overdue: string; threshold: string };
+  /** `since`: the date of the proceeding (YYYY-MM-DD), null when the provider gave none. */
+  legal_event: { provider: string; event: string; since: string | null };
+  account_blocked: Record<string, never>;
+  grade_e: { grade: 'E' };
+  grade_d: { grade: 'D' };
 }
+
+export type CreditCheckReason = {
+  [C in CreditCheckReasonCode]: {
+    code: C;
+    outcome: 'review' | 'block';
+    /** English, for integrators' logs. */
+    message: string;
+    data: CreditCheckReasonData[C];
+  };
+}[CreditCheckReasonCode];
 
 export interface CreditCheckResult {
   decision: CreditDecision;
@@ -100,6 +121,19 @@ export function compareDecimal(a: string, b: string): number {
 }
 
 /**
+ * A tenant's threshold with the currency's decimals ("2000" → "2000.00" in EUR). The threshold is
+ * one figure for every currency, so it may carry more decimals than this one has (1000.5 for a
+ * JPY check): then it is kept as written, still exact.
+ */
+function inCurrency(amount: string, currency: string): string {
+  try {
+    return fromMinor(toMinor(amount, currency), currency);
+  } catch {
+    return amount.trim();
+  }
+}
+
+/**
  * Decides a credit check. Each rule whose outcome is not `off` and whose condition holds gives a
  * reason; the decision is the worst outcome among them (block > review), accept when none fired.
  * - account_blocked: the account is blocked;
@@ -113,18 +147,24 @@ export function compareDecimal(a: string, b: string): number {
 export function decideCreditCheck(input: CreditCheckInput, rules: CreditCheckRuleSet): CreditCheckResult {
   const cur = input.currency;
   const reasons: CreditCheckReason[] = [];
-  const fire = (code: CreditCheckReasonCode, outcome: CreditRuleOutcome, message: string) => {
-    if (outcome === 'review' || outcome === 'block') reasons.push({ code, outcome, message });
+  const fire = <C extends CreditCheckReasonCode>(
+    code: C,
+    outcome: CreditRuleOutcome,
+    message: string,
+    data: CreditCheckReasonData[C],
+  ) => {
+    if (outcome === 'review' || outcome === 'block') reasons.push({ code, outcome, message, data } as CreditCheckReason);
   };
   const show = (minor: bigint) => `${fromMinor(minor, cur)} ${cur}`;
 
-  if (input.blocked) fire('account_blocked', rules.accountBlocked, 'The account is blocked by dunning');
+  if (input.blocked) fire('account_blocked', rules.accountBlocked, 'The account is blocked by dunning', {});
   if (input.legalEvent) {
     const e = input.legalEvent;
     fire(
       'legal_event',
       rules.legalEvent,
       `Collective proceeding reported by ${e.provider}: ${LEGAL_EVENT_NAMES[e.type] ?? e.type}${e.date ? ` since ${e.date}` : ''}`,
+      { provider: e.provider, event: e.type, since: e.date },
     );
   }
   const order = toMinor(input.orderAmount, cur);
@@ -137,22 +177,36 @@ export function decideCreditCheck(input: CreditCheckInput, rules: CreditCheckRul
         'over_limit',
         rules.overLimit,
         `The order would take exposure to ${show(after)}, above the credit limit of ${show(limit)} by ${show(after - limit)}`,
+        {
+          currency: cur,
+          exposureAfter: fromMinor(after, cur),
+          limit: fromMinor(limit, cur),
+          excess: fromMinor(after - limit, cur),
+        },
       );
-  } else fire('no_limit', rules.noLimit, 'The customer has no valid credit limit');
+  } else fire('no_limit', rules.noLimit, 'The customer has no valid credit limit', {});
   if (input.maxDaysLate > rules.overdueDays)
     fire(
       'overdue_days',
       rules.overdueDaysOutcome,
       `An invoice is ${input.maxDaysLate} days past due (more than ${rules.overdueDays} days)`,
+      { days: input.maxDaysLate, threshold: rules.overdueDays },
     );
-  if (rules.overdueAmount !== null && rules.overdueAmount !== undefined && compareDecimal(input.overdue, rules.overdueAmount) > 0)
+  if (
+    rules.overdueAmount !== null &&
+    rules.overdueAmount !== undefined &&
+    compareDecimal(input.overdue, rules.overdueAmount) > 0
+  ) {
+    const overdue = toMinor(input.overdue, cur);
     fire(
       'overdue_amount',
       rules.overdueAmountOutcome,
-      `Overdue invoices total ${show(toMinor(input.overdue, cur))}, more than ${rules.overdueAmount} ${cur}`,
+      `Overdue invoices total ${show(overdue)}, more than ${rules.overdueAmount} ${cur}`,
+      { currency: cur, overdue: fromMinor(overdue, cur), threshold: inCurrency(rules.overdueAmount, cur) },
     );
-  if (input.grade === 'E') fire('grade_e', rules.gradeE, 'The risk grade is E');
-  if (input.grade === 'D') fire('grade_d', rules.gradeD, 'The risk grade is D');
+  }
+  if (input.grade === 'E') fire('grade_e', rules.gradeE, 'The risk grade is E', { grade: 'E' });
+  if (input.grade === 'D') fire('grade_d', rules.gradeD, 'The risk grade is D', { grade: 'D' });
 
   const decision: CreditDecision = reasons.some((r) => r.outcome === 'block') ? 'block' : reasons.length ? 'review' : 'accept';
   return { decision, reasons };
