@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { before } from 'node:test';
 import { browserSuite } from './support/browser.mjs';
-import { browserJourney } from './support/journey.mjs';
+import { browserJourney, isApi } from './support/journey.mjs';
 import { DEMO_ADMIN_EMAIL } from './support/server.mjs';
 
 const SUITE = 'Dunning screens in Chromium (built server, demo tenant)';
@@ -20,12 +20,7 @@ const DEMO_SEED_TIMEOUT_MS = 240_000;
 browserSuite(SUITE, journeySuite);
 
 function journeySuite() {
-  const {
-    ctx,
-    shot: rawShot,
-    waitForAttribute,
-    step,
-  } = browserJourney({
+  const { ctx, shotWithoutToasts, apiClient, waitForAttribute, step } = browserJourney({
     demoPassword: DEMO_PASSWORD,
     viewport: { width: 1440, height: 900 },
     defaultTimeout: 20_000,
@@ -42,30 +37,9 @@ function journeySuite() {
   /** Carried from one step to the next. */
   const journey = { token: '', customerId: '', customerName: '' };
 
-  /** Screenshots without the toasts of the previous action over the page header. */
-  async function shot(name) {
-    for (const close of await page.locator('.p-toast-close-button').all()) await close.click().catch(() => undefined);
-    await page
-      .locator('.p-toast-message')
-      .first()
-      .waitFor({ state: 'detached', timeout: 5_000 })
-      .catch(() => undefined);
-    await rawShot(name);
-  }
-
-  const isApi = (method, pattern) => (r) => r.request().method() === method && pattern.test(new URL(r.url()).pathname);
-
+  const shot = shotWithoutToasts;
   /** The API as the demo admin (to find the customer to work on, or create what the demo lacks). */
-  async function apiCall(method, path, body) {
-    const res = await fetch(`${ctx.server.baseUrl}/api/v1${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${journey.token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
-    return text ? JSON.parse(text) : null;
-  }
+  const apiCall = apiClient(() => journey.token);
 
   /** Clicks the language toggle while signed in and waits for the PATCH /api/v1/me it sends. */
   async function switchLanguage(to) {

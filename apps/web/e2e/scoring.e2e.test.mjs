@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before } from 'node:test';
 import { browserSuite } from './support/browser.mjs';
-import { browserJourney } from './support/journey.mjs';
+import { browserJourney, isApi } from './support/journey.mjs';
 import { DEMO_ADMIN_EMAIL, SCREENSHOT_DIR } from './support/server.mjs';
 
 const SUITE = 'Risk screens in Chromium (built server, demo tenant)';
@@ -28,12 +28,7 @@ const SALES = 'sales@encours.test';
 browserSuite(SUITE, journeySuite);
 
 function journeySuite() {
-  const {
-    ctx,
-    shot: rawShot,
-    waitForAttribute,
-    step,
-  } = browserJourney({
+  const { ctx, shotWithoutToasts, apiClient, waitForAttribute, step } = browserJourney({
     demoPassword: DEMO_PASSWORD,
     viewport: { width: 1440, height: 900 },
     defaultTimeout: 20_000,
@@ -60,30 +55,9 @@ function journeySuite() {
   /** "1 001 893,00 €" with plain spaces (Intl uses narrow no-break ones). */
   const plain = (text) => text.replace(/[\u202f\u00a0]/g, ' ').trim();
 
-  /** Screenshots without the toasts of the previous action over the page header. */
-  async function shot(name) {
-    for (const close of await page.locator('.p-toast-close-button').all()) await close.click().catch(() => undefined);
-    await page
-      .locator('.p-toast-message')
-      .first()
-      .waitFor({ state: 'detached', timeout: 5_000 })
-      .catch(() => undefined);
-    await rawShot(name);
-  }
-
-  const isApi = (method, pattern) => (r) => r.request().method() === method && pattern.test(new URL(r.url()).pathname);
-
+  const shot = shotWithoutToasts;
   /** The API as the demo admin (to prepare what the demo lacks). */
-  async function apiCall(method, path, body) {
-    const res = await fetch(`${ctx.server.baseUrl}/api/v1${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${journey.token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
-    return text ? JSON.parse(text) : null;
-  }
+  const apiCall = apiClient(() => journey.token);
 
   async function signIn(email) {
     await page.goto('/login');

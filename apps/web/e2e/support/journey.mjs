@@ -1,6 +1,7 @@
 // The harness of a browser journey: the built server with its demo tenant, one Chromium page
 // that records page errors, console lines and failed requests, screenshots, and steps that
 // depend on each other (after one fails, the next ones are skipped).
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -95,5 +96,33 @@ export function browserJourney({ demoPassword, viewport, defaultTimeout, stepTim
     });
   }
 
-  return { ctx, shot, waitForAttribute, step };
+  /** Screenshots without the toasts of the previous action over the page header. */
+  async function shotWithoutToasts(name) {
+    for (const close of await ctx.page.locator('.p-toast-close-button').all()) await close.click().catch(() => undefined);
+    await ctx.page
+      .locator('.p-toast-message')
+      .first()
+      .waitFor({ state: 'detached', timeout: 5_000 })
+      .catch(() => undefined);
+    await shot(name);
+  }
+
+  /** The API as a signed-in user (`token()` gives the bearer token): to prepare what the demo lacks. */
+  function apiClient(token) {
+    return async function apiCall(method, path, body) {
+      const res = await fetch(`${ctx.server.baseUrl}/api/v1${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      assert.ok(res.ok, `${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
+      return text ? JSON.parse(text) : null;
+    };
+  }
+
+  return { ctx, shot, shotWithoutToasts, apiClient, waitForAttribute, step };
 }
+
+/** A page.waitForResponse predicate: this method on an API path matching the pattern. */
+export const isApi = (method, pattern) => (r) => r.request().method() === method && pattern.test(new URL(r.url()).pathname);
