@@ -297,25 +297,34 @@ export class ReportingService {
   }
 
   /**
-   * The ageing rows of a page of customers today with the default due-basis buckets, from receivable_customer_balance
-   * (its overdue part is kept per bucket): per customer and currency, one row per bucket dated at the first day of
-   * the bucket, the item count on the first. Null when the balances cannot answer for today: a balance of another day
-   * (a concurrent move of the date) or items issued after today (the balances count them, the ageing at today not).
+   * The balances of some customers today (receivable_customer_balance, per customer and currency, with the overdue
+   * buckets), or null when they cannot answer for today: a balance of another day (customerPage brought them to
+   * today; a concurrent move of the date) or items issued after today (the balances count them, the ledger at today
+   * not).
    */
-  private async customerBucketRows(ctx: Ctx, ids: string[]): Promise<LedgerRow[] | null> {
-    type Row = { key: string; currency: string; open: string; overdue: string; count: number; asOf: string; buckets: string[] };
+  private async balancesToday(ctx: Ctx, ids: string[]): Promise<(NowRow & { buckets: string[] })[] | null> {
     const [later, rows] = await Promise.all([
       this.issuedAfter(ctx.today, false),
-      this.query<Row>(
-        `SELECT b.customer_id::text AS key, b.currency::text AS currency, b.open_amount::text AS open,
-                b.overdue_amount::text AS overdue, b.item_count AS count, st.overdue_as_of::text AS "asOf",
-                ARRAY[${OVERDUE_BUCKETS.map((x) => `b.${x.column}`).join(', ')}]::text[] AS buckets
+      this.query<NowRow & { asOf: string; buckets: string[] }>(
+        `SELECT b.customer_id::text AS key, b.currency::text AS currency, b.open_amount::text AS total,
+                b.overdue_amount::text AS overdue, b.disputed_amount::text AS disputed, b.item_count AS count,
+                st.overdue_as_of::text AS "asOf", ARRAY[${OVERDUE_BUCKETS.map((x) => `b.${x.column}`).join(', ')}]::text[] AS buckets
            FROM receivable_customer_balance b JOIN receivable_balance_state st ON st.tenant_id = b.tenant_id
           WHERE b.tenant_id = $1 AND b.customer_id = ANY($2::uuid[])`,
         [this.db.tenantId, ids],
       ),
     ]);
-    if (later || rows.some((r) => r.asOf !== ctx.today)) return null;
+    return later || rows.some((r) => r.asOf !== ctx.today) ? null : rows;
+  }
+
+  /**
+   * The ageing rows of a page of customers today with the default due-basis buckets, from receivable_customer_balance
+   * (its overdue part is kept per bucket): per customer and currency, one row per bucket dated at the first day of
+   * the bucket, the item count on the first. Null when the balances cannot answer for today (see balancesToday).
+   */
+  private async customerBucketRows(ctx: Ctx, ids: string[]): Promise<LedgerRow[] | null> {
+    const rows = await this.balancesToday(ctx, ids);
+    if (rows === null) return null;
     const out: LedgerRow[] = [];
     for (const r of rows) {
       const row = (due: CalendarDate, amount: string, count: number): LedgerRow => ({
@@ -327,7 +336,7 @@ export class ReportingService {
         disputed: '0',
         count,
       });
-      const notDue = minorOf(r.open, r.currency) - minorOf(r.overdue, r.currency);
+      const notDue = minorOf(r.total, r.currency) - minorOf(r.overdue, r.currency);
       out.push(row(ctx.asOf, fromMinor(notDue, r.currency.trim()), r.count));
       OVERDUE_BUCKETS.forEach((b, i) => out.push(row(addDays(ctx.asOf, -b.from), r.buckets[i], 0)));
     }
@@ -513,19 +522,8 @@ export class ReportingService {
    * same), and entirely when items were issued after today (the balances count them; the ledger at today does not).
    */
   private async customersNow(ctx: Ctx, ids: string[]): Promise<NowRow[]> {
-    const [later, rows] = await Promise.all([
-      this.issuedAfter(ctx.today, false),
-      this.query<NowRow & { asOf: string }>(
-        `SELECT b.customer_id::text AS key, b.currency::text AS currency, b.open_amount::text AS total,
-                b.overdue_amount::text AS overdue, b.disputed_amount::text AS disputed, b.item_count AS count,
-                st.overdue_as_of::text AS "asOf"
-           FROM receivable_customer_balance b JOIN receivable_balance_state st ON st.tenant_id = b.tenant_id
-          WHERE b.tenant_id = $1 AND b.customer_id = ANY($2::uuid[])`,
-        [this.db.tenantId, ids],
-      ),
-    ]);
-    // customerPage brought overdue_amount to today; a balance of another day (a concurrent move) goes to the ledger.
-    if (later || rows.some((r) => r.asOf !== ctx.today)) return this.nowRows(ctx, await this.ledgerRows(ctx, 'customer', ids));
+    const rows = await this.balancesToday(ctx, ids);
+    if (rows === null) return this.nowRows(ctx, await this.ledgerRows(ctx, 'customer', ids));
     const foreign = [...new Set(rows.filter((r) => r.currency.trim() !== ctx.currency).map((r) => r.key!))];
     const out: NowRow[] = rows
       .filter((r) => r.currency.trim() === ctx.currency)

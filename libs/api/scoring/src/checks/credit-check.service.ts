@@ -25,7 +25,7 @@ import {
 } from '@encours/domain';
 import { convertMinor, money, portfolioOwner, TimelineService } from '@encours/receivables';
 import type { EntityManager } from 'typeorm';
-import { ExposureService } from '../exposure/exposure.service.js';
+import { ExposureService, type PgConnection } from '../exposure/exposure.service.js';
 import type { CreditCheckRules } from '../settings/scoring-settings.entity.js';
 import { ScoringSettingsService } from '../settings/scoring-settings.service.js';
 import { CreditCheck, type CheckReason, type Decision } from './credit-check.entity.js';
@@ -226,11 +226,6 @@ SELECT $1::uuid, $2::uuid, $3::varchar, $4::numeric, $5::char(3), $6::varchar, $
   FROM (SELECT set_config('synchronous_commit', 'off', true)) async_commit
 RETURNING id`;
 
-/** The node-postgres client under a TypeORM query runner (named statements keep their plan per connection). */
-interface PgClient {
-  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
-}
-
 function requester(): { kind: 'user' | 'api_key'; id: string | null } {
   const p = RequestContext.principal();
   if (p?.kind === 'apiKey') return { kind: 'api_key', id: p.apiKeyId };
@@ -327,7 +322,7 @@ export class CreditCheckService implements OnModuleInit {
     // One pooled connection for the whole check: one checkout, and named statements keep their plans on it.
     const qr = this.db.dataSource.createQueryRunner();
     try {
-      const conn = (await qr.connect()) as PgClient;
+      const conn = (await qr.connect()) as PgConnection;
       const m = qr.manager;
       const ctx = await this.context(m, tenantId);
       const today = todayOf(ctx.timeZone, this.clock.now());

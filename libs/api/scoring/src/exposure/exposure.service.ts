@@ -22,8 +22,8 @@ export interface Exposure {
   missingRates: string[];
 }
 
-/** The node-postgres client under a connected TypeORM query runner. */
-interface PgConnection {
+/** The node-postgres client under a connected TypeORM query runner (named statements keep their plan per connection). */
+export interface PgConnection {
   query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
 }
 
